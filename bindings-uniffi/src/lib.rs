@@ -1,0 +1,1 @@
+//! uniffi bindings (see issue 6).

@@ -1,0 +1,1 @@
+//! wasm-bindgen bindings (see issue 5).

@@ -1,0 +1,2 @@
+//! The `mca` command (see issue 8).
+fn main() {}

@@ -1,0 +1,1 @@
+//! Sandbox server of the Cloudmore MCA Partner Attestation API (see issue 4).
