@@ -1,0 +1,125 @@
+//! [`Call`]: one operation as a machine, with bounded retries for the operations that are safe to
+//! repeat (GETs, finalize, refresh) on 408/429/502/503/504 and transport errors.
+
+use std::time::Duration;
+
+use crate::error::Error;
+use crate::flow::{fit_deadline, Input, Jitter, Machine, Step};
+use crate::http::{ClientConfig, HttpResponse};
+use crate::ops::{Op, Operation};
+use crate::timestamp::Timestamp;
+
+/// Retry bounds for one call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all (1 = no retry).
+    pub max_attempts: u32,
+    /// First backoff; doubles per attempt.
+    pub base_delay: Duration,
+    /// Longest backoff, and the longest `Retry-After` honoured before giving up.
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(30),
+        }
+    }
+}
+
+/// One operation, retried where safe.
+#[derive(Debug)]
+pub struct Call<O> {
+    op: O,
+    policy: RetryPolicy,
+    deadline: Option<Timestamp>,
+    jitter: Jitter,
+    attempt: u32,
+}
+
+impl<O: Operation> Call<O> {
+    /// A call with the default policy.
+    pub fn new(op: O) -> Self {
+        Self::with(op, RetryPolicy::default(), None, 0)
+    }
+
+    /// A call with an explicit policy, deadline and jitter seed.
+    pub fn with(op: O, policy: RetryPolicy, deadline: Option<Timestamp>, jitter_seed: u64) -> Self {
+        Self {
+            op,
+            policy,
+            deadline,
+            jitter: Jitter::new(jitter_seed),
+            attempt: 0,
+        }
+    }
+
+    fn may_retry(&self) -> bool {
+        self.op.op().retry_safe() && self.attempt < self.policy.max_attempts
+    }
+
+    fn backoff(&mut self) -> Duration {
+        let exp = self.attempt.saturating_sub(1).min(16);
+        let d = self.policy.base_delay.saturating_mul(1u32 << exp);
+        self.jitter.apply(d.min(self.policy.max_delay))
+    }
+
+    /// The wait before retrying after `resp`, if it should be retried.
+    fn retry_wait(&mut self, resp: &HttpResponse, now: Timestamp) -> Option<Duration> {
+        let transient = match resp.status {
+            408 | 502 | 503 | 504 => true,
+            429 => self.op.op() != Op::RefreshAcceptance,
+            _ => false,
+        };
+        if !transient || !self.may_retry() {
+            return None;
+        }
+        let hinted = resp
+            .header("Retry-After")
+            .and_then(|v| crate::problem::retry_after(v, now));
+        match hinted {
+            Some(d) if d > self.policy.max_delay => None,
+            Some(d) => Some(d),
+            None => Some(self.backoff()),
+        }
+    }
+
+    fn send(&mut self, config: &ClientConfig, now: Timestamp) -> Result<Step<O::Output>, Error> {
+        self.attempt += 1;
+        self.op.request(config, now).map(Step::Send)
+    }
+}
+
+impl<O: Operation> Machine for Call<O> {
+    type Output = O::Output;
+
+    fn next(
+        &mut self,
+        config: &ClientConfig,
+        input: Input,
+        now: Timestamp,
+    ) -> Result<Step<O::Output>, Error> {
+        match input {
+            Input::Begin | Input::Slept | Input::Continue => self.send(config, now),
+            Input::Response(resp) => match self.retry_wait(&resp, now) {
+                Some(wait) => match fit_deadline(wait, self.deadline, now, "retrying") {
+                    Ok(wait) => Ok(Step::Sleep(wait)),
+                    Err(_) => self.op.parse(&resp, now).map(Step::Done),
+                },
+                None => self.op.parse(&resp, now).map(Step::Done),
+            },
+            Input::TransportError(message) => {
+                if self.may_retry() {
+                    let wait = self.backoff();
+                    if let Ok(wait) = fit_deadline(wait, self.deadline, now, "retrying") {
+                        return Ok(Step::Sleep(wait));
+                    }
+                }
+                Err(Error::Transport { message })
+            }
+        }
+    }
+}

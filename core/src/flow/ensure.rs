@@ -1,0 +1,460 @@
+//! [`EnsureAccepted`]: make sure a customer has accepted the MCA, doing only what is missing.
+//!
+//! Acceptance present → done. An ongoing, unexpired attestation → reuse it (never start a second).
+//! Otherwise start one. A start whose outcome is unknown (no response, 5xx, unreadable success) is
+//! followed by a GET before any second POST. Then wait for the signature, finalize, and confirm
+//! through the acceptance state (refreshing it while it lags).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::evidence::{AcceptanceEvidence, FlowKind};
+use crate::flow::{
+    fit_deadline, Call, FlowEvent, Input, Jitter, Machine, PollOptions, RetryPolicy, Step,
+    WaitForSignature, WaitStatus,
+};
+use crate::http::ClientConfig;
+use crate::ids::OrganizationId;
+use crate::model::{Acceptance, Attestation, AttestationStatus, RefreshOutcome, StartAttestation};
+use crate::ops::{
+    FinalizeAttestationOp, GetAcceptanceOp, GetAttestationOp, RefreshAcceptanceOp,
+    StartAttestationOp,
+};
+use crate::timestamp::Timestamp;
+use crate::validate;
+
+/// How [`EnsureAccepted`] behaves.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct EnsureOptions {
+    /// Wait for the signer (true, default) or return `pending` once the attestation exists.
+    pub wait: bool,
+    /// Polling schedule and deadline.
+    pub poll: PollOptions,
+    /// Reads of the acceptance state after finalize before returning `finalized` (default 5).
+    pub confirm_attempts: u32,
+}
+
+impl Default for EnsureOptions {
+    fn default() -> Self {
+        Self {
+            wait: true,
+            poll: PollOptions::default(),
+            confirm_attempts: 5,
+        }
+    }
+}
+
+/// Where [`EnsureAccepted`] ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub enum EnsureStatus {
+    /// The customer had accepted already; nothing was started.
+    AlreadyAccepted,
+    /// Signed, finalized and confirmed by the acceptance state.
+    Accepted,
+    /// Finalized, but the acceptance state did not show it yet; check again later.
+    Finalized,
+    /// (`wait: false`) the attestation exists; the signer has not accepted yet.
+    Pending,
+    /// The link expired before the signer accepted; a new call starts a new attestation.
+    Expired,
+}
+
+/// Result of [`EnsureAccepted`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(tsify::Tsify),
+    tsify(into_wasm_abi, from_wasm_abi)
+)]
+pub struct EnsureOutcome {
+    /// Where it ended.
+    pub status: EnsureStatus,
+    /// The acceptance state as last read.
+    pub acceptance: Option<Acceptance>,
+    /// The attestation worked on, if any.
+    pub attestation_id: Option<String>,
+    /// Its agreement link, if any.
+    pub agreement_link: Option<String>,
+    /// Evidence so far (absent for `already_accepted`).
+    pub evidence: Option<AcceptanceEvidence>,
+}
+
+/// Why the attestation is being looked up.
+#[derive(Debug)]
+enum Lookup {
+    Initial,
+    /// After a start whose outcome is unknown, or a 409; the error is returned if nothing is found
+    /// and no second start is allowed.
+    AfterStart(Box<Error>),
+}
+
+#[derive(Debug)]
+enum State {
+    Init,
+    CheckAcceptance(Call<GetAcceptanceOp>),
+    Find(Call<GetAttestationOp>, Lookup),
+    Start(Call<StartAttestationOp>),
+    Wait(WaitForSignature),
+    Finalize(Call<FinalizeAttestationOp>),
+    Confirm(Call<GetAcceptanceOp>),
+    Refresh(Call<RefreshAcceptanceOp>),
+    ConfirmSleep,
+    Finish(Box<EnsureOutcome>),
+    Over,
+}
+
+/// The reconciling manual flow. See the module documentation.
+#[derive(Debug)]
+pub struct EnsureAccepted {
+    org: OrganizationId,
+    input: StartAttestation,
+    options: EnsureOptions,
+    state: State,
+    starts: u32,
+    confirms: u32,
+    jitter: Jitter,
+    interval: std::time::Duration,
+    evidence: AcceptanceEvidence,
+}
+
+/// Starts allowed in one run (the second only after a GET found nothing).
+const MAX_STARTS: u32 = 2;
+
+impl EnsureAccepted {
+    /// Ensures `org` has accepted, starting an attestation from `input` if needed.
+    pub fn new(org: OrganizationId, input: StartAttestation, options: EnsureOptions) -> Self {
+        let evidence = AcceptanceEvidence {
+            flow: FlowKind::Manual,
+            organization_id: org.to_string(),
+            attestation_id: None,
+            signer: input.signer.clone(),
+            language: None,
+            country: None,
+            template_id: None,
+            acceptance_date: None,
+            agreement_link: None,
+            started_at: None,
+            signed_at: None,
+            finalized_at: None,
+            confirmed_at: None,
+        };
+        Self {
+            jitter: Jitter::new(options.poll.jitter_seed),
+            interval: options.poll.initial_interval,
+            org,
+            input,
+            options,
+            state: State::Init,
+            starts: 0,
+            confirms: 0,
+            evidence,
+        }
+    }
+
+    fn call<O: crate::ops::Operation>(&self, op: O) -> Call<O> {
+        Call::with(
+            op,
+            RetryPolicy::default(),
+            self.options.poll.deadline,
+            self.options.poll.jitter_seed,
+        )
+    }
+
+    /// Enters `state` and runs its first step.
+    fn goto(
+        &mut self,
+        state: State,
+        config: &ClientConfig,
+        now: Timestamp,
+    ) -> Result<Step<EnsureOutcome>, Error> {
+        self.state = state;
+        self.next(config, Input::Begin, now)
+    }
+
+    /// Enters `state` after reporting `event` (the `Continue` input starts the state).
+    fn announce(&mut self, event: FlowEvent, state: State) -> Result<Step<EnsureOutcome>, Error> {
+        self.state = state;
+        Ok(Step::Event(event))
+    }
+
+    fn outcome(&self, status: EnsureStatus, acceptance: Option<Acceptance>) -> EnsureOutcome {
+        EnsureOutcome {
+            status,
+            acceptance,
+            attestation_id: self.evidence.attestation_id.clone(),
+            agreement_link: self.evidence.agreement_link.clone(),
+            evidence: Some(self.evidence.clone()),
+        }
+    }
+
+    fn start(
+        &mut self,
+        config: &ClientConfig,
+        now: Timestamp,
+    ) -> Result<Step<EnsureOutcome>, Error> {
+        self.starts += 1;
+        let call = self.call(StartAttestationOp {
+            org: self.org.clone(),
+            input: self.input.clone(),
+        });
+        self.goto(State::Start(call), config, now)
+    }
+
+    fn find(
+        &mut self,
+        lookup: Lookup,
+        config: &ClientConfig,
+        now: Timestamp,
+    ) -> Result<Step<EnsureOutcome>, Error> {
+        let call = self.call(GetAttestationOp {
+            org: self.org.clone(),
+        });
+        self.goto(State::Find(call, lookup), config, now)
+    }
+
+    fn reuse(
+        &mut self,
+        att: Attestation,
+        config: &ClientConfig,
+        now: Timestamp,
+    ) -> Result<Step<EnsureOutcome>, Error> {
+        let e = &mut self.evidence;
+        e.attestation_id = Some(att.attestation_id.clone());
+        e.agreement_link = Some(att.agreement_link.clone());
+        if !att.signer.email_address.is_empty() {
+            e.signer = att.signer.clone();
+        }
+        e.language = att.mca_info.language.clone().or(e.language.take());
+        e.country = att.mca_info.country.clone().or(e.country.take());
+        e.template_id = att.mca_info.template_id.clone();
+        e.acceptance_date = att.acceptance_date.or(e.acceptance_date);
+        let event = FlowEvent::AttestationReused {
+            attestation_id: att.attestation_id.clone(),
+            agreement_link: att.agreement_link.clone(),
+            expires_at: att.expires_at,
+            status: att.status,
+        };
+        let _ = (config, now);
+        let next = self.after_attestation(att.status);
+        self.announce(event, next)
+    }
+
+    /// What follows once an attestation exists with `status`.
+    fn after_attestation(&mut self, status: AttestationStatus) -> State {
+        if status == AttestationStatus::PendingFinalization {
+            return State::Finalize(self.call(FinalizeAttestationOp {
+                org: self.org.clone(),
+            }));
+        }
+        if !self.options.wait {
+            return State::Finish(Box::new(self.outcome(EnsureStatus::Pending, None)));
+        }
+        State::Wait(WaitForSignature::new(
+            self.org.clone(),
+            self.options.poll.clone(),
+        ))
+    }
+
+    fn confirm_or_finish(
+        &mut self,
+        config: &ClientConfig,
+        now: Timestamp,
+    ) -> Result<Step<EnsureOutcome>, Error> {
+        if self.confirms >= self.options.confirm_attempts.max(1) {
+            return Ok(Step::Done(self.outcome(EnsureStatus::Finalized, None)));
+        }
+        self.confirms += 1;
+        let call = self.call(GetAcceptanceOp {
+            org: self.org.clone(),
+        });
+        self.goto(State::Confirm(call), config, now)
+    }
+}
+
+impl Machine for EnsureAccepted {
+    type Output = EnsureOutcome;
+
+    fn next(
+        &mut self,
+        config: &ClientConfig,
+        input: Input,
+        now: Timestamp,
+    ) -> Result<Step<EnsureOutcome>, Error> {
+        match &mut self.state {
+            State::Init => {
+                // Validate before any request: bad input never costs a round trip.
+                let valid = validate::start_attestation(&self.input, now)?;
+                self.evidence.signer = valid.signer.clone();
+                self.evidence.language = valid.language.clone();
+                self.evidence.country = Some(valid.country.clone());
+                self.evidence.acceptance_date = Timestamp::parse(&valid.acceptance_date).ok();
+                let call = self.call(GetAcceptanceOp {
+                    org: self.org.clone(),
+                });
+                self.goto(State::CheckAcceptance(call), config, now)
+            }
+            State::CheckAcceptance(call) => match call.next(config, input, now)?.split() {
+                Err(step) => Ok(step),
+                Ok(acceptance) if acceptance.accepted => {
+                    let outcome = EnsureOutcome {
+                        status: EnsureStatus::AlreadyAccepted,
+                        acceptance: Some(acceptance),
+                        attestation_id: None,
+                        agreement_link: None,
+                        evidence: None,
+                    };
+                    self.announce(
+                        FlowEvent::AcceptanceChecked { accepted: true },
+                        State::Finish(Box::new(outcome)),
+                    )
+                }
+                Ok(_) => {
+                    let call = self.call(GetAttestationOp {
+                        org: self.org.clone(),
+                    });
+                    self.announce(
+                        FlowEvent::AcceptanceChecked { accepted: false },
+                        State::Find(call, Lookup::Initial),
+                    )
+                }
+            },
+            State::Find(call, _) => match call.next(config, input, now)?.split() {
+                Err(step) => Ok(step),
+                Ok(found) => {
+                    let State::Find(_, lookup) = std::mem::replace(&mut self.state, State::Over)
+                    else {
+                        return Err(Error::config("internal: state changed"));
+                    };
+                    match (found, lookup) {
+                        (Some(att), _) if att.is_ongoing(now) => self.reuse(att, config, now),
+                        (_, Lookup::AfterStart(err)) if self.starts >= MAX_STARTS => Err(*err),
+                        _ => self.start(config, now),
+                    }
+                }
+            },
+            State::Start(call) => match call.next(config, input, now) {
+                Err(err) if err.outcome_unknown() || err.status() == Some(409) => {
+                    self.find(Lookup::AfterStart(Box::new(err)), config, now)
+                }
+                Err(err) => Err(err),
+                Ok(step) => match step.split() {
+                    Err(step) => Ok(step),
+                    Ok(started) => {
+                        let e = &mut self.evidence;
+                        e.attestation_id = Some(started.attestation_id.clone());
+                        e.agreement_link = Some(started.agreement_link.clone());
+                        e.started_at = Some(now);
+                        let event = FlowEvent::AttestationStarted {
+                            attestation_id: started.attestation_id,
+                            agreement_link: started.agreement_link,
+                            expires_at: started.expires_at,
+                        };
+                        let next =
+                            self.after_attestation(AttestationStatus::PendingAgreementAcceptance);
+                        self.announce(event, next)
+                    }
+                },
+            },
+            State::Wait(wait) => match wait.next(config, input, now)?.split() {
+                Err(step) => Ok(step),
+                Ok(outcome) => match outcome.status {
+                    WaitStatus::Expired => {
+                        Ok(Step::Done(self.outcome(EnsureStatus::Expired, None)))
+                    }
+                    WaitStatus::Signed => {
+                        self.evidence.signed_at = Some(now);
+                        if self.evidence.template_id.is_none() {
+                            self.evidence.template_id =
+                                outcome.attestation.mca_info.template_id.clone();
+                        }
+                        let event = FlowEvent::Signed {
+                            attestation_id: outcome.attestation.attestation_id,
+                        };
+                        let next = self.after_attestation(AttestationStatus::PendingFinalization);
+                        self.announce(event, next)
+                    }
+                },
+            },
+            State::Finalize(call) => match call.next(config, input, now)?.split() {
+                Err(step) => Ok(step),
+                Ok(()) => {
+                    self.evidence.finalized_at = Some(now);
+                    let event = FlowEvent::Finalized {
+                        attestation_id: self.evidence.attestation_id.clone().unwrap_or_default(),
+                    };
+                    self.announce(event, State::ConfirmSleep)
+                }
+            },
+            State::ConfirmSleep => self.confirm_or_finish(config, now),
+            State::Confirm(call) => match call.next(config, input, now) {
+                // After a successful finalize nothing is lost by stopping: report `finalized`.
+                Err(_) => Ok(Step::Done(self.outcome(EnsureStatus::Finalized, None))),
+                Ok(step) => match step.split() {
+                    Err(step) => Ok(step),
+                    Ok(acceptance) if acceptance.accepted => {
+                        self.evidence.confirmed_at = Some(now);
+                        if let Some(t) = acceptance
+                            .partner_attestation
+                            .as_ref()
+                            .and_then(|p| p.template_id.clone())
+                        {
+                            self.evidence.template_id = Some(t);
+                        }
+                        let event = FlowEvent::Confirmed {
+                            accepted_via: acceptance.accepted_via.clone(),
+                        };
+                        let outcome = self.outcome(EnsureStatus::Accepted, Some(acceptance));
+                        self.announce(event, State::Finish(Box::new(outcome)))
+                    }
+                    Ok(acceptance) => {
+                        if self.confirms >= self.options.confirm_attempts.max(1) {
+                            return Ok(Step::Done(
+                                self.outcome(EnsureStatus::Finalized, Some(acceptance)),
+                            ));
+                        }
+                        let call = self.call(RefreshAcceptanceOp {
+                            org: self.org.clone(),
+                        });
+                        self.goto(State::Refresh(call), config, now)
+                    }
+                },
+            },
+            State::Refresh(call) => match call.next(config, input, now) {
+                Err(_) => Ok(Step::Done(self.outcome(EnsureStatus::Finalized, None))),
+                Ok(step) => match step.split() {
+                    Err(step) => Ok(step),
+                    Ok(refresh) => {
+                        let hinted = match refresh {
+                            RefreshOutcome::AlreadyRunning { retry_after } => retry_after,
+                            RefreshOutcome::Started => None,
+                        };
+                        let wait = hinted.unwrap_or_else(|| self.jitter.apply(self.interval));
+                        self.interval = self
+                            .interval
+                            .saturating_mul(2)
+                            .min(self.options.poll.max_interval);
+                        match fit_deadline(wait, self.options.poll.deadline, now, "confirming") {
+                            Ok(wait) => {
+                                self.state = State::ConfirmSleep;
+                                Ok(Step::Sleep(wait))
+                            }
+                            Err(_) => Ok(Step::Done(self.outcome(EnsureStatus::Finalized, None))),
+                        }
+                    }
+                },
+            },
+            State::Finish(_) => match std::mem::replace(&mut self.state, State::Over) {
+                State::Finish(outcome) => Ok(Step::Done(*outcome)),
+                _ => Err(Error::config("internal: state changed")),
+            },
+            State::Over => Err(Error::config("the flow is over; start a new one")),
+        }
+    }
+}

@@ -1,0 +1,356 @@
+//! Plain HTTP records exchanged with the platform, the base URL rules and the client configuration.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::ids::ResellerId;
+use crate::ops::Op;
+
+/// HTTP method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+}
+
+impl Method {
+    /// Upper-case name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+        }
+    }
+}
+
+/// One header line.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Header {
+    /// Header name.
+    pub name: String,
+    /// Header value.
+    pub value: String,
+}
+
+impl Header {
+    /// A header.
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            value: value.into(),
+        }
+    }
+
+    fn is_secret(&self) -> bool {
+        self.name.eq_ignore_ascii_case("authorization")
+    }
+}
+
+impl fmt::Debug for Header {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_secret() {
+            write!(f, "{}: <redacted>", self.name)
+        } else {
+            write!(f, "{}: {}", self.name, self.value)
+        }
+    }
+}
+
+/// A request for the platform to send.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct HttpRequest {
+    /// Which operation this is (for logs, metrics and progress callbacks; not sent).
+    pub op: Op,
+    /// Method.
+    pub method: Method,
+    /// Absolute URL.
+    pub url: String,
+    /// Headers in order.
+    pub headers: Vec<Header>,
+    /// Body text (JSON or form), if any.
+    pub body: Option<String>,
+}
+
+impl HttpRequest {
+    /// First header with this name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+
+    /// Sets (replaces) a header.
+    pub fn set_header(&mut self, name: &str, value: impl Into<String>) {
+        self.headers.retain(|h| !h.name.eq_ignore_ascii_case(name));
+        self.headers.push(Header::new(name, value));
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("op", &self.op)
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &self.headers)
+            .field(
+                "body",
+                &self.body.as_ref().map(|b| format!("<{} bytes>", b.len())),
+            )
+            .finish()
+    }
+}
+
+/// A response the platform received.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct HttpResponse {
+    /// Status code.
+    pub status: u16,
+    /// Headers.
+    pub headers: Vec<Header>,
+    /// Body text (empty when none).
+    pub body: String,
+}
+
+impl HttpResponse {
+    /// A response from parts.
+    pub fn new(status: u16, headers: Vec<Header>, body: impl Into<String>) -> Self {
+        Self {
+            status,
+            headers,
+            body: body.into(),
+        }
+    }
+
+    /// First header with this name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+
+    /// True for 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &format!("<{} bytes>", self.body.len()))
+            .finish()
+    }
+}
+
+fn find_header<'a>(headers: &'a [Header], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case(name))
+        .map(|h| h.value.as_str())
+}
+
+/// The API's base URL: https (http only for loopback hosts), always ending in `/`, path prefixes kept.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct BaseUrl(String);
+
+impl BaseUrl {
+    /// Checks and normalises a base URL such as `https://api.example.com/gateway`.
+    pub fn parse(text: &str) -> Result<Self, Error> {
+        let text = text.trim();
+        let (scheme, rest) = text
+            .split_once("://")
+            .ok_or_else(|| Error::config(format!("base URL {text:?} must start with https://")))?;
+        let scheme = scheme.to_ascii_lowercase();
+        if text.contains(['?', '#']) || text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(Error::config(
+                "base URL must not contain a query, a fragment or spaces",
+            ));
+        }
+        let (authority, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        if authority.is_empty() || authority.contains('@') {
+            return Err(Error::config(
+                "base URL needs a host and must not carry user information",
+            ));
+        }
+        let host = host_of(authority).to_ascii_lowercase();
+        match scheme.as_str() {
+            "https" => {}
+            "http" if is_loopback(&host) => {}
+            "http" => {
+                return Err(Error::config(
+                    "base URL must use https (plain http is allowed only for localhost and loopback addresses)",
+                ))
+            }
+            _ => return Err(Error::config("base URL must use https")),
+        }
+        let mut path = path.to_string();
+        if !path.ends_with('/') {
+            path.push('/');
+        }
+        Ok(BaseUrl(format!(
+            "{scheme}://{}{path}",
+            authority.to_ascii_lowercase()
+        )))
+    }
+
+    /// The normalised URL, ending in `/`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Joins a relative path (no leading `/`).
+    pub fn join(&self, relative: &str) -> String {
+        format!("{}{}", self.0, relative.trim_start_matches('/'))
+    }
+}
+
+fn host_of(authority: &str) -> &str {
+    if let Some(rest) = authority.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or(rest);
+    }
+    authority.split(':').next().unwrap_or(authority)
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host == "::1"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Everything a request needs besides its own input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientConfig {
+    /// API base URL.
+    pub base_url: BaseUrl,
+    /// Token endpoint; `<base>/connect/token` by default.
+    pub token_url: String,
+    /// Reseller id in every path.
+    pub reseller_id: ResellerId,
+    /// Which binding sends (`rust`, `wasm`, `python`, `kotlin`, `cli`) for the `User-Agent`.
+    pub binding: String,
+    /// Extra `User-Agent` product, e.g. `acme-onboarding/2.1`.
+    pub user_agent_extra: Option<String>,
+    /// Sent as `X-Correlation-Id` on every request when set.
+    pub correlation_id: Option<String>,
+}
+
+impl ClientConfig {
+    /// Configuration from strings, checked (errors are `config`).
+    pub fn new(base_url: &str, reseller_id: &str, binding: &str) -> Result<Self, Error> {
+        let base_url = BaseUrl::parse(base_url)?;
+        let reseller_id = ResellerId::parse(reseller_id)
+            .map_err(|_| Error::config(format!("resellerId {reseller_id:?} is not a GUID")))?;
+        Ok(Self {
+            token_url: base_url.join("connect/token"),
+            base_url,
+            reseller_id,
+            binding: binding.to_string(),
+            user_agent_extra: None,
+            correlation_id: None,
+        })
+    }
+
+    /// Overrides the token endpoint (same https/loopback rule as the base URL).
+    pub fn with_token_url(mut self, url: &str) -> Result<Self, Error> {
+        let checked = BaseUrl::parse(url)?;
+        self.token_url = checked.as_str().trim_end_matches('/').to_string();
+        Ok(self)
+    }
+
+    /// The `User-Agent` value.
+    pub fn user_agent(&self) -> String {
+        let base = format!("mca-attestation/{} ({})", crate::VERSION, self.binding);
+        match &self.user_agent_extra {
+            Some(extra) if !extra.trim().is_empty() => format!("{} {base}", extra.trim()),
+            _ => base,
+        }
+    }
+
+    /// A request with the common headers set.
+    pub(crate) fn request(
+        &self,
+        op: Op,
+        method: Method,
+        url: String,
+        body: Option<(String, &str)>,
+    ) -> HttpRequest {
+        let mut headers = vec![
+            Header::new("Accept", "application/json, application/problem+json"),
+            Header::new("User-Agent", self.user_agent()),
+        ];
+        let body = body.map(|(text, content_type)| {
+            headers.push(Header::new("Content-Type", content_type));
+            text
+        });
+        if let Some(id) = self.correlation_id.as_deref().filter(|s| !s.is_empty()) {
+            headers.push(Header::new("X-Correlation-Id", id));
+        }
+        HttpRequest {
+            op,
+            method,
+            url,
+            headers,
+            body,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn base_url_keeps_prefix_and_adds_slash() {
+        let b = BaseUrl::parse("https://Host.example/gateway").unwrap();
+        assert_eq!(b.join("api/x"), "https://host.example/gateway/api/x");
+    }
+
+    #[test]
+    fn http_only_for_loopback() {
+        assert!(BaseUrl::parse("http://127.0.0.1:8080").is_ok());
+        assert!(BaseUrl::parse("http://[::1]:8080/").is_ok());
+        assert!(BaseUrl::parse("http://localhost").is_ok());
+        assert_eq!(
+            BaseUrl::parse("http://example.com").unwrap_err().kind(),
+            "config"
+        );
+        assert_eq!(
+            BaseUrl::parse("ftp://example.com").unwrap_err().kind(),
+            "config"
+        );
+        assert_eq!(
+            BaseUrl::parse("https://example.com/?a=1")
+                .unwrap_err()
+                .kind(),
+            "config"
+        );
+    }
+
+    #[test]
+    fn authorization_is_redacted_in_debug() {
+        let h = Header::new("Authorization", "Bearer s3cr3t");
+        assert!(!format!("{h:?}").contains("s3cr3t"));
+    }
+}

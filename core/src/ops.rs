@@ -1,0 +1,489 @@
+//! The six operations and the token endpoint: building each request and parsing each response.
+//! Each operation is a value implementing [`Operation`]; flows and [`crate::Session`] drive them.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::error::Error;
+use crate::evidence::{AcceptanceEvidence, FlowKind};
+use crate::http::{ClientConfig, HttpRequest, HttpResponse, Method};
+use crate::ids::OrganizationId;
+use crate::model::{
+    Acceptance, AddCspService, Attestation, AttestationStarted, AttestationStatus, CspServiceAdded,
+    McaInfo, PartnerAttestationAcceptance, RefreshOutcome, Signer, StartAttestation,
+};
+use crate::problem::{error_from_response, excerpt, EXCERPT_CHARS};
+use crate::timestamp::Timestamp;
+use crate::validate;
+
+/// Names of the operations (stable strings: `start_attestation`, …, `token`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub enum Op {
+    /// POST csp/mca/attestation
+    StartAttestation,
+    /// GET csp/mca/attestation
+    GetAttestation,
+    /// PUT csp/mca/attestation/finalize
+    FinalizeAttestation,
+    /// GET csp/mca/acceptance
+    GetAcceptance,
+    /// POST csp/mca/acceptance/refresh
+    RefreshAcceptance,
+    /// POST Csp
+    AddCspService,
+    /// POST connect/token
+    Token,
+}
+
+impl Op {
+    /// The stable snake_case name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Op::StartAttestation => "start_attestation",
+            Op::GetAttestation => "get_attestation",
+            Op::FinalizeAttestation => "finalize_attestation",
+            Op::GetAcceptance => "get_acceptance",
+            Op::RefreshAcceptance => "refresh_acceptance",
+            Op::AddCspService => "add_csp_service",
+            Op::Token => "token",
+        }
+    }
+
+    /// True when sending it twice is harmless, so a failed attempt may be retried blindly.
+    /// Starting an attestation and adding a CSP service are never retried blindly.
+    pub fn retry_safe(&self) -> bool {
+        matches!(
+            self,
+            Op::GetAttestation
+                | Op::FinalizeAttestation
+                | Op::GetAcceptance
+                | Op::RefreshAcceptance
+        )
+    }
+}
+
+/// One API operation: how to build its request and read its response.
+pub trait Operation {
+    /// What a successful response yields.
+    type Output;
+    /// Which operation this is.
+    fn op(&self) -> Op;
+    /// Builds the request (validating the input first; nothing is sent on `invalid`).
+    fn request(&self, config: &ClientConfig, now: Timestamp) -> Result<HttpRequest, Error>;
+    /// Reads the response: the output, or the error it stands for.
+    fn parse(&self, response: &HttpResponse, now: Timestamp) -> Result<Self::Output, Error>;
+}
+
+fn service_url(config: &ClientConfig, org: &OrganizationId, tail: &str) -> String {
+    config.base_url.join(&format!(
+        "api/resellers/{}/organizations/{}/services/{tail}",
+        config.reseller_id, org
+    ))
+}
+
+fn json_body<T: Serialize>(value: &T) -> Result<Option<(String, &'static str)>, Error> {
+    serde_json::to_string(value)
+        .map(|text| Some((text, "application/json")))
+        .map_err(|e| Error::config(format!("cannot serialise request body: {e}")))
+}
+
+/// A decode error with a capped excerpt of the body.
+pub(crate) fn decode_error(resp: &HttpResponse, message: impl Into<String>) -> Error {
+    Error::Decode {
+        status: resp.status,
+        message: message.into(),
+        body_excerpt: excerpt(&resp.body, EXCERPT_CHARS),
+    }
+}
+
+fn json_object(resp: &HttpResponse) -> Result<Map<String, Value>, Error> {
+    match serde_json::from_str::<Value>(resp.body.trim()) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(decode_error(resp, "expected a JSON object")),
+        Err(e) => Err(decode_error(resp, format!("invalid JSON: {e}"))),
+    }
+}
+
+/// Start a partner attestation.
+#[derive(Clone, Debug)]
+pub struct StartAttestationOp {
+    /// Organisation.
+    pub org: OrganizationId,
+    /// Body as the caller gave it (validated when the request is built).
+    pub input: StartAttestation,
+}
+
+impl Operation for StartAttestationOp {
+    type Output = AttestationStarted;
+    fn op(&self) -> Op {
+        Op::StartAttestation
+    }
+    fn request(&self, config: &ClientConfig, now: Timestamp) -> Result<HttpRequest, Error> {
+        let body = validate::start_attestation(&self.input, now)?;
+        Ok(config.request(
+            Op::StartAttestation,
+            Method::Post,
+            service_url(config, &self.org, "csp/mca/attestation"),
+            json_body(&body)?,
+        ))
+    }
+    fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<AttestationStarted, Error> {
+        if !resp.is_success() {
+            return Err(error_from_response(resp, now));
+        }
+        let map = json_object(resp)?;
+        let r = Reader { map: &map, resp };
+        Ok(AttestationStarted {
+            attestation_id: r.required_str("attestationId")?,
+            agreement_link: r.required_str("agreementLink")?,
+            expires_at: r
+                .time("expiresAt")?
+                .ok_or_else(|| decode_error(resp, "missing expiresAt"))?,
+        })
+    }
+}
+
+/// Get the ongoing attestation; 404 means none.
+#[derive(Clone, Debug)]
+pub struct GetAttestationOp {
+    /// Organisation.
+    pub org: OrganizationId,
+}
+
+impl Operation for GetAttestationOp {
+    type Output = Option<Attestation>;
+    fn op(&self) -> Op {
+        Op::GetAttestation
+    }
+    fn request(&self, config: &ClientConfig, _now: Timestamp) -> Result<HttpRequest, Error> {
+        Ok(config.request(
+            Op::GetAttestation,
+            Method::Get,
+            service_url(config, &self.org, "csp/mca/attestation"),
+            None,
+        ))
+    }
+    fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<Option<Attestation>, Error> {
+        if resp.status == 404 || resp.status == 204 {
+            return Ok(None);
+        }
+        if !resp.is_success() {
+            return Err(error_from_response(resp, now));
+        }
+        let map = json_object(resp)?;
+        parse_attestation(&Reader { map: &map, resp }).map(Some)
+    }
+}
+
+fn parse_attestation(r: &Reader<'_>) -> Result<Attestation, Error> {
+    let (status, status_code) = match r.map.get("status") {
+        Some(Value::Number(n)) => {
+            let code = n
+                .as_i64()
+                .ok_or_else(|| decode_error(r.resp, "status is not an integer"))?;
+            (AttestationStatus::from_code(code), code)
+        }
+        Some(Value::String(s)) => match s.trim().parse::<i64>() {
+            Ok(code) => (AttestationStatus::from_code(code), code),
+            Err(_) => {
+                AttestationStatus::from_name(s.trim()).unwrap_or((AttestationStatus::Unknown, -1))
+            }
+        },
+        None | Some(Value::Null) => (AttestationStatus::Unspecified, 0),
+        Some(_) => return Err(decode_error(r.resp, "status has an unexpected type")),
+    };
+    let mca = r.object("mcaInfo");
+    let mca_info = match mca {
+        Some(m) => {
+            let mr = Reader {
+                map: m,
+                resp: r.resp,
+            };
+            McaInfo {
+                language: mr.opt_str("language"),
+                country: mr.opt_str("country"),
+                template_id: mr.opt_str("templateId"),
+            }
+        }
+        None => McaInfo::default(),
+    };
+    Ok(Attestation {
+        attestation_id: r.required_str("attestationId")?,
+        signer: r.signer("signer").unwrap_or_default(),
+        mca_info,
+        acceptance_date: r.time("acceptanceDate")?,
+        status,
+        status_code,
+        agreement_link: r.opt_str("agreementLink").unwrap_or_default(),
+        expires_at: r.time("expiresAt")?,
+    })
+}
+
+/// Finalize an attestation whose agreement was accepted (status 2). Idempotent.
+#[derive(Clone, Debug)]
+pub struct FinalizeAttestationOp {
+    /// Organisation.
+    pub org: OrganizationId,
+}
+
+impl Operation for FinalizeAttestationOp {
+    type Output = ();
+    fn op(&self) -> Op {
+        Op::FinalizeAttestation
+    }
+    fn request(&self, config: &ClientConfig, _now: Timestamp) -> Result<HttpRequest, Error> {
+        Ok(config.request(
+            Op::FinalizeAttestation,
+            Method::Put,
+            service_url(config, &self.org, "csp/mca/attestation/finalize"),
+            None,
+        ))
+    }
+    fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<(), Error> {
+        if resp.is_success() {
+            Ok(())
+        } else {
+            Err(error_from_response(resp, now))
+        }
+    }
+}
+
+/// Get the customer's acceptance state.
+#[derive(Clone, Debug)]
+pub struct GetAcceptanceOp {
+    /// Organisation.
+    pub org: OrganizationId,
+}
+
+impl Operation for GetAcceptanceOp {
+    type Output = Acceptance;
+    fn op(&self) -> Op {
+        Op::GetAcceptance
+    }
+    fn request(&self, config: &ClientConfig, _now: Timestamp) -> Result<HttpRequest, Error> {
+        Ok(config.request(
+            Op::GetAcceptance,
+            Method::Get,
+            service_url(config, &self.org, "csp/mca/acceptance"),
+            None,
+        ))
+    }
+    fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<Acceptance, Error> {
+        if !resp.is_success() {
+            return Err(error_from_response(resp, now));
+        }
+        let map = match json_object(resp) {
+            Ok(map) => map,
+            // The guide prints `"mcaInfoTemplateId": "templateId": "…"`; accept that text too.
+            Err(first) => {
+                let repaired = resp.body.replace("\"templateId\":", "");
+                match serde_json::from_str::<Value>(&repaired) {
+                    Ok(Value::Object(map)) if repaired != resp.body => map,
+                    _ => return Err(first),
+                }
+            }
+        };
+        parse_acceptance(&Reader { map: &map, resp })
+    }
+}
+
+fn parse_acceptance(r: &Reader<'_>) -> Result<Acceptance, Error> {
+    let accepted_via: Vec<String> = match r.map.get("acceptedVia") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| match v {
+                Value::String(s) => Some(s.clone()),
+                Value::Null => None,
+                other => Some(other.to_string()),
+            })
+            .collect(),
+        Some(Value::String(s)) => s.split(',').map(|p| p.trim().to_string()).collect(),
+        _ => Vec::new(),
+    };
+    let accepted = match r.map.get("accepted") {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
+        _ => !accepted_via.is_empty(),
+    };
+    let partner_attestation = match r.object("acceptanceViaPartnerAttestation") {
+        Some(pa) => {
+            let pr = Reader {
+                map: pa,
+                resp: r.resp,
+            };
+            let template_id = match pa.get("mcaInfoTemplateId") {
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(Value::Object(o)) => o
+                    .get("templateId")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                _ => pr
+                    .object("mcaInfo")
+                    .and_then(|m| m.get("templateId"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .or_else(|| pr.opt_str("templateId")),
+            };
+            Some(PartnerAttestationAcceptance {
+                signer: pr.signer("signer"),
+                template_id,
+                acceptance_date: pr.time("acceptanceDate")?,
+            })
+        }
+        None => None,
+    };
+    Ok(Acceptance {
+        accepted,
+        accepted_via,
+        partner_attestation,
+        last_sync_date: r.time("lastSyncDate")?,
+    })
+}
+
+/// Ask Cloudmore to re-sync the acceptance state with Microsoft.
+#[derive(Clone, Debug)]
+pub struct RefreshAcceptanceOp {
+    /// Organisation.
+    pub org: OrganizationId,
+}
+
+impl Operation for RefreshAcceptanceOp {
+    type Output = RefreshOutcome;
+    fn op(&self) -> Op {
+        Op::RefreshAcceptance
+    }
+    fn request(&self, config: &ClientConfig, _now: Timestamp) -> Result<HttpRequest, Error> {
+        Ok(config.request(
+            Op::RefreshAcceptance,
+            Method::Post,
+            service_url(config, &self.org, "csp/mca/acceptance/refresh"),
+            None,
+        ))
+    }
+    fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<RefreshOutcome, Error> {
+        match resp.status {
+            s if (200..300).contains(&s) => Ok(RefreshOutcome::Started),
+            429 => Ok(RefreshOutcome::AlreadyRunning {
+                retry_after: resp
+                    .header("Retry-After")
+                    .and_then(|v| crate::problem::retry_after(v, now)),
+            }),
+            _ => Err(error_from_response(resp, now)),
+        }
+    }
+}
+
+/// Add the CSP service, optionally with an automatic partner attestation.
+#[derive(Clone, Debug)]
+pub struct AddCspServiceOp {
+    /// Organisation.
+    pub org: OrganizationId,
+    /// Body as the caller gave it (validated when the request is built).
+    pub input: AddCspService,
+}
+
+impl Operation for AddCspServiceOp {
+    type Output = CspServiceAdded;
+    fn op(&self) -> Op {
+        Op::AddCspService
+    }
+    fn request(&self, config: &ClientConfig, now: Timestamp) -> Result<HttpRequest, Error> {
+        let body = validate::add_csp_service(&self.input, now)?;
+        Ok(config.request(
+            Op::AddCspService,
+            Method::Post,
+            service_url(config, &self.org, "Csp"),
+            json_body(&body)?,
+        ))
+    }
+    fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<CspServiceAdded, Error> {
+        if !resp.is_success() {
+            return Err(error_from_response(resp, now));
+        }
+        let evidence = self.input.partner_attestation.as_ref().map(|pa| {
+            let language = pa
+                .language
+                .as_deref()
+                .and_then(validate::normalize_language)
+                .unwrap_or_else(|| validate::DEFAULT_LANGUAGE.to_string());
+            AcceptanceEvidence {
+                flow: FlowKind::Automatic,
+                organization_id: self.org.to_string(),
+                attestation_id: None,
+                signer: Signer {
+                    phone_number: validate::normalize_phone(&pa.signer.phone_number)
+                        .unwrap_or_else(|| pa.signer.phone_number.clone()),
+                    first_name: pa.signer.first_name.trim().into(),
+                    last_name: pa.signer.last_name.trim().into(),
+                    email_address: pa.signer.email_address.trim().into(),
+                },
+                language: Some(language),
+                country: Some(pa.country.trim().to_ascii_uppercase()),
+                template_id: None,
+                acceptance_date: Timestamp::parse_rfc3339(pa.acceptance_date.trim()).ok(),
+                agreement_link: None,
+                started_at: Some(now),
+                signed_at: None,
+                finalized_at: Some(now),
+                confirmed_at: None,
+            }
+        });
+        Ok(CspServiceAdded {
+            status: resp.status,
+            body: resp.body.clone(),
+            evidence,
+        })
+    }
+}
+
+/// Typed reads from a JSON object, tolerant of nulls and missing members.
+struct Reader<'a> {
+    map: &'a Map<String, Value>,
+    resp: &'a HttpResponse,
+}
+
+impl Reader<'_> {
+    fn opt_str(&self, key: &str) -> Option<String> {
+        match self.map.get(key)? {
+            Value::String(s) => Some(s.clone()),
+            Value::Null => None,
+            other => Some(other.to_string()),
+        }
+    }
+
+    fn required_str(&self, key: &str) -> Result<String, Error> {
+        self.opt_str(key)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| decode_error(self.resp, format!("missing {key}")))
+    }
+
+    fn object(&self, key: &str) -> Option<&Map<String, Value>> {
+        self.map.get(key).and_then(Value::as_object)
+    }
+
+    fn time(&self, key: &str) -> Result<Option<Timestamp>, Error> {
+        match self.opt_str(key).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(text) => Timestamp::parse(&text)
+                .map(Some)
+                .map_err(|e| decode_error(self.resp, format!("{key}: {e}"))),
+        }
+    }
+
+    fn signer(&self, key: &str) -> Option<Signer> {
+        let m = self.object(key)?;
+        let r = Reader {
+            map: m,
+            resp: self.resp,
+        };
+        Some(Signer {
+            first_name: r.opt_str("firstName").unwrap_or_default(),
+            last_name: r.opt_str("lastName").unwrap_or_default(),
+            email_address: r.opt_str("emailAddress").unwrap_or_default(),
+            phone_number: r.opt_str("phoneNumber").unwrap_or_default(),
+        })
+    }
+}

@@ -1,0 +1,394 @@
+//! Error bodies: RFC 9457 problem details, Cloudmore's legacy shapes and non-JSON pages, all mapped
+//! into [`Problem`] and from there into [`Error`].
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Violation};
+use crate::http::HttpResponse;
+use crate::timestamp::Timestamp;
+
+/// Longest body excerpt kept in errors, in characters.
+pub const EXCERPT_CHARS: usize = 300;
+
+/// Problem details of an error response, normalised from whatever shape the server sent.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Problem {
+    /// HTTP status of the response (the body's `status` is ignored when it disagrees).
+    pub status: u16,
+    /// `type` URI; `about:blank` when absent.
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    /// Short summary.
+    pub title: Option<String>,
+    /// Explanation of this occurrence (for non-JSON bodies: an excerpt of the body).
+    pub detail: Option<String>,
+    /// URI of this occurrence.
+    pub instance: Option<String>,
+    /// Cloudmore error code extension.
+    pub code: Option<String>,
+    /// Field errors with RFC 6901 pointers.
+    pub errors: Vec<Violation>,
+    /// `traceId` extension.
+    pub trace_id: Option<String>,
+    /// From `Retry-After`, when sent.
+    #[serde(with = "crate::model::opt_millis", rename = "retryAfterMs")]
+    #[cfg_attr(feature = "wasm", tsify(type = "number | null"))]
+    pub retry_after: Option<Duration>,
+    /// Other members of the problem object, as a JSON object text (`{}` when none).
+    pub extensions: String,
+}
+
+impl Problem {
+    /// One line: title, detail and code.
+    pub fn summary(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(t) = &self.title {
+            parts.push(t.clone());
+        }
+        if let Some(d) = &self.detail {
+            parts.push(d.clone());
+        }
+        if let Some(c) = &self.code {
+            parts.push(format!("[{c}]"));
+        }
+        for e in &self.errors {
+            parts.push(format!("{}: {}", e.pointer, e.detail));
+        }
+        if parts.is_empty() {
+            parts.push(reason_phrase(self.status).to_string());
+        }
+        parts.join(" — ")
+    }
+
+    /// A problem made on the client side (no body was parsed).
+    pub fn synthetic(status: u16, code: &str, detail: &str) -> Self {
+        Problem {
+            status,
+            type_uri: "about:blank".into(),
+            title: Some(reason_phrase(status).into()),
+            detail: Some(detail.into()),
+            code: Some(code.into()),
+            extensions: "{}".into(),
+            ..Problem::default()
+        }
+    }
+}
+
+/// Maps an error response to the right [`Error`] kind (`unauthorized`, `forbidden`, `rate_limited`,
+/// `api`), parsing any body shape the API is known to send.
+pub fn error_from_response(resp: &HttpResponse, now: Timestamp) -> Error {
+    let problem = parse_problem(resp, now);
+    match resp.status {
+        401 => Error::Unauthorized { problem },
+        403 => Error::Forbidden { problem },
+        429 => Error::RateLimited {
+            retry_after: problem.retry_after,
+            problem,
+        },
+        _ => Error::Api { problem },
+    }
+}
+
+/// Parses an error body into a [`Problem`].
+pub fn parse_problem(resp: &HttpResponse, now: Timestamp) -> Problem {
+    let mut problem = match serde_json::from_str::<Value>(resp.body.trim()) {
+        Ok(Value::Object(map)) => from_object(map),
+        Ok(Value::Array(items)) => from_legacy_list(&items),
+        Ok(other) => Problem {
+            detail: Some(excerpt(&other.to_string(), EXCERPT_CHARS)),
+            ..Problem::default()
+        },
+        Err(_) => from_text(&resp.body),
+    };
+    problem.status = resp.status;
+    if problem.type_uri.is_empty() {
+        problem.type_uri = "about:blank".into();
+    }
+    if problem.title.is_none() {
+        problem.title = Some(reason_phrase(resp.status).into());
+    }
+    if problem.extensions.is_empty() {
+        problem.extensions = "{}".into();
+    }
+    problem.retry_after = resp.header("Retry-After").and_then(|v| retry_after(v, now));
+    problem
+}
+
+fn str_of(map: &Map<String, Value>, key: &str) -> Option<String> {
+    match map.get(key)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+const PROBLEM_MEMBERS: [&str; 8] = [
+    "type", "title", "status", "detail", "instance", "code", "errors", "traceId",
+];
+
+fn from_object(map: Map<String, Value>) -> Problem {
+    let is_problem = PROBLEM_MEMBERS.iter().any(|k| map.contains_key(*k));
+    if !is_problem {
+        if map.contains_key("error") {
+            // OAuth 2.0 error (token endpoint).
+            return Problem {
+                code: str_of(&map, "error"),
+                detail: str_of(&map, "error_description"),
+                extensions: "{}".into(),
+                ..Problem::default()
+            };
+        }
+        // ASP.NET model state: {"Field.Name": ["message", ...]}.
+        return Problem {
+            errors: model_state_errors(&map),
+            extensions: "{}".into(),
+            ..Problem::default()
+        };
+    }
+    let errors = match map.get("errors") {
+        Some(Value::Array(items)) => items.iter().filter_map(error_item).collect(),
+        Some(Value::Object(obj)) => model_state_errors(obj),
+        _ => Vec::new(),
+    };
+    let extensions: Map<String, Value> = map
+        .iter()
+        .filter(|(k, _)| !PROBLEM_MEMBERS.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    Problem {
+        status: 0,
+        type_uri: str_of(&map, "type").unwrap_or_default(),
+        title: str_of(&map, "title"),
+        detail: str_of(&map, "detail"),
+        instance: str_of(&map, "instance"),
+        code: str_of(&map, "code"),
+        errors,
+        trace_id: str_of(&map, "traceId"),
+        retry_after: None,
+        extensions: Value::Object(extensions).to_string(),
+    }
+}
+
+fn error_item(item: &Value) -> Option<Violation> {
+    match item {
+        Value::Object(o) => {
+            let detail = str_of(o, "detail")
+                .or_else(|| str_of(o, "message"))
+                .or_else(|| str_of(o, "errorMessage"))
+                .unwrap_or_default();
+            let pointer = str_of(o, "pointer")
+                .or_else(|| str_of(o, "field").map(|f| field_to_pointer(&f)))
+                .unwrap_or_default();
+            Some(Violation::new(pointer, detail))
+        }
+        Value::String(s) => Some(Violation::new("", s.clone())),
+        _ => None,
+    }
+}
+
+fn model_state_errors(map: &Map<String, Value>) -> Vec<Violation> {
+    let mut out = Vec::new();
+    for (field, messages) in map {
+        let pointer = field_to_pointer(field);
+        match messages {
+            Value::Array(list) => {
+                for m in list {
+                    let detail = m
+                        .as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| m.to_string());
+                    out.push(Violation::new(pointer.clone(), detail));
+                }
+            }
+            Value::String(s) => out.push(Violation::new(pointer.clone(), s.clone())),
+            other => out.push(Violation::new(pointer.clone(), other.to_string())),
+        }
+    }
+    out
+}
+
+/// `Signer.EmailAddress` → `/signer/emailAddress`; `Items[0].Name` → `/items/0/name`;
+/// `$.signer.firstName` → `/signer/firstName`; an RFC 6901 pointer is kept.
+pub fn field_to_pointer(field: &str) -> String {
+    if field.starts_with('/') {
+        return field.to_string();
+    }
+    let field = field.trim_start_matches('$').trim_start_matches('.');
+    let mut out = String::new();
+    for segment in field.split(['.', '[']) {
+        let segment = segment.trim_end_matches(']');
+        if segment.is_empty() {
+            continue;
+        }
+        out.push('/');
+        let escaped = segment.replace('~', "~0").replace('/', "~1");
+        let mut chars = escaped.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_lowercase());
+            out.push_str(chars.as_str());
+        }
+    }
+    out
+}
+
+fn from_legacy_list(items: &[Value]) -> Problem {
+    let mut problem = Problem {
+        extensions: "{}".into(),
+        ..Problem::default()
+    };
+    let mut details = Vec::new();
+    for item in items {
+        let Value::Object(o) = item else {
+            if let Some(s) = item.as_str() {
+                details.push(s.to_string());
+            }
+            continue;
+        };
+        if problem.code.is_none() {
+            problem.code = str_of(o, "errorCode");
+        }
+        if problem.title.is_none() {
+            problem.title = str_of(o, "errorName");
+        }
+        if let Some(msg) = str_of(o, "errorMessage") {
+            problem.errors.push(Violation::new(
+                str_of(o, "field")
+                    .map(|f| field_to_pointer(&f))
+                    .unwrap_or_default(),
+                msg.clone(),
+            ));
+            details.push(msg);
+        }
+    }
+    if !details.is_empty() {
+        problem.detail = Some(details.join("; "));
+    }
+    problem
+}
+
+fn from_text(body: &str) -> Problem {
+    let trimmed = body.trim();
+    let lower = trimmed.to_ascii_lowercase();
+    let mut problem = Problem {
+        extensions: "{}".into(),
+        ..Problem::default()
+    };
+    if lower.starts_with("<!doctype") || lower.starts_with("<html") || lower.contains("<body") {
+        problem.title = between(trimmed, &lower, "<title>", "</title>");
+        let text = strip_tags(trimmed);
+        if !text.is_empty() {
+            problem.detail = Some(excerpt(&text, EXCERPT_CHARS));
+        }
+    } else if !trimmed.is_empty() {
+        problem.detail = Some(excerpt(trimmed, EXCERPT_CHARS));
+    }
+    problem
+}
+
+fn between(text: &str, lower: &str, open: &str, close: &str) -> Option<String> {
+    let start = lower.find(open)? + open.len();
+    let end = start + lower[start..].find(close)?;
+    let inner = text.get(start..end)?.trim();
+    (!inner.is_empty()).then(|| excerpt(inner, 120))
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len().min(4096));
+    let mut in_tag = false;
+    for ch in html.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// At most `max` characters of `text`, with `…` when cut.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(max).collect();
+    if chars.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
+    }
+}
+
+/// `Retry-After`: delta seconds or an HTTP-date (delay from `now`, zero if past).
+pub fn retry_after(value: &str, now: Timestamp) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    let date = time::PrimitiveDateTime::parse(value, &format)
+        .ok()?
+        .assume_utc();
+    let at = Timestamp::from_unix_millis(date.unix_timestamp().checked_mul(1000)?)?;
+    Some(at.since(now))
+}
+
+/// Standard reason phrase for a status.
+pub fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
+        415 => "Unsupported Media Type",
+        422 => "Unprocessable Content",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        s if s >= 500 => "Server Error",
+        s if s >= 400 => "Client Error",
+        _ => "Unexpected Status",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn field_names_become_pointers() {
+        assert_eq!(
+            field_to_pointer("Signer.EmailAddress"),
+            "/signer/emailAddress"
+        );
+        assert_eq!(field_to_pointer("Items[0].Name"), "/items/0/name");
+        assert_eq!(field_to_pointer("/country"), "/country");
+    }
+
+    #[test]
+    fn http_date_retry_after() {
+        let now = Timestamp::parse("2015-10-21T07:27:50Z").unwrap();
+        assert_eq!(
+            retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now),
+            Some(Duration::from_secs(10))
+        );
+        assert_eq!(retry_after("7", now), Some(Duration::from_secs(7)));
+        assert_eq!(retry_after("soon", now), None);
+    }
+}

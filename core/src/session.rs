@@ -1,0 +1,275 @@
+//! [`Session`]: the one driver loop shared by every binding. It feeds a [`Machine`]'s steps to a
+//! [`Platform`] (the binding's HTTP, sleep and clock) and owns authentication: static bearer
+//! tokens, or password-grant tokens cached, renewed before expiry and renewed once on a 401.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use crate::error::Error;
+use crate::flow::{
+    Call, EnsureAccepted, EnsureOptions, EnsureOutcome, FlowEvent, Input, Machine, PollOptions,
+    Step, WaitForSignature, WaitOutcome,
+};
+use crate::http::{ClientConfig, HttpRequest, HttpResponse};
+use crate::ids::OrganizationId;
+use crate::model::{
+    Acceptance, AddCspService, Attestation, AttestationStarted, CspServiceAdded, RefreshOutcome,
+    StartAttestation,
+};
+use crate::ops::{
+    AddCspServiceOp, FinalizeAttestationOp, GetAcceptanceOp, GetAttestationOp, Operation,
+    RefreshAcceptanceOp, StartAttestationOp,
+};
+use crate::timestamp::Timestamp;
+use crate::token::{Credentials, Token, TokenOp};
+
+/// What a binding provides: HTTP, sleeping and the clock. Nothing else is platform-specific.
+pub trait Platform {
+    /// Future of [`Platform::send`].
+    type SendFuture: Future<Output = Result<HttpResponse, Error>>;
+    /// Future of [`Platform::sleep`].
+    type SleepFuture: Future<Output = ()>;
+
+    /// Sends a request. Return `Error::Transport` when no response arrived (it may be retried);
+    /// any other error (e.g. the caller cancelled) stops the flow and is returned as is.
+    fn send(&self, request: HttpRequest) -> Self::SendFuture;
+    /// Waits.
+    fn sleep(&self, duration: Duration) -> Self::SleepFuture;
+    /// The current time.
+    fn now(&self) -> Timestamp;
+    /// Progress of a flow (default: ignored).
+    fn event(&self, event: &FlowEvent) {
+        let _ = event;
+    }
+}
+
+/// How requests are authorised.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// No `Authorization` header.
+    None,
+    /// A bearer token obtained elsewhere.
+    Bearer(String),
+    /// Password grant against the token endpoint; tokens are cached and renewed.
+    Password(Credentials),
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Auth::None => f.write_str("Auth::None"),
+            Auth::Bearer(_) => f.write_str("Auth::Bearer(<redacted>)"),
+            Auth::Password(c) => write!(f, "Auth::Password({c:?})"),
+        }
+    }
+}
+
+/// A configured client: configuration, authentication and the token cache.
+pub struct Session {
+    config: ClientConfig,
+    auth: Auth,
+    token: Mutex<Option<Token>>,
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("config", &self.config)
+            .field("auth", &self.auth)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    /// A session.
+    pub fn new(config: ClientConfig, auth: Auth) -> Self {
+        Self {
+            config,
+            auth,
+            token: Mutex::new(None),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    fn cached(&self) -> Option<Token> {
+        self.token.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn store(&self, token: Option<Token>) {
+        *self.token.lock().unwrap_or_else(|e| e.into_inner()) = token;
+    }
+
+    /// A valid token: the cached one, or a new one from the token endpoint (password auth only).
+    pub async fn token<P: Platform>(&self, platform: &P) -> Result<Token, Error> {
+        let Auth::Password(credentials) = &self.auth else {
+            return Err(Error::config("token() needs password credentials"));
+        };
+        if let Some(t) = self.cached().filter(|t| !t.needs_refresh(platform.now())) {
+            return Ok(t);
+        }
+        let op = TokenOp {
+            credentials: credentials.clone(),
+        };
+        let request = op.request(&self.config, platform.now())?;
+        let response = platform.send(request).await?;
+        let token = op.parse(&response, platform.now())?;
+        self.store(Some(token.clone()));
+        Ok(token)
+    }
+
+    async fn bearer<P: Platform>(&self, platform: &P) -> Result<Option<String>, Error> {
+        match &self.auth {
+            Auth::None => Ok(None),
+            Auth::Bearer(t) => Ok(Some(t.clone())),
+            Auth::Password(_) => Ok(Some(self.token(platform).await?.access_token)),
+        }
+    }
+
+    /// Sends one request with authorisation; a 401 with password auth renews the token once.
+    async fn exchange<P: Platform>(
+        &self,
+        platform: &P,
+        request: HttpRequest,
+    ) -> Result<Input, Error> {
+        let mut renewed = false;
+        loop {
+            let mut req = request.clone();
+            if let Some(bearer) = self.bearer(platform).await? {
+                req.set_header("Authorization", format!("Bearer {bearer}"));
+            }
+            match platform.send(req).await {
+                Ok(resp)
+                    if resp.status == 401 && !renewed && matches!(self.auth, Auth::Password(_)) =>
+                {
+                    self.store(None);
+                    renewed = true;
+                }
+                Ok(resp) => return Ok(Input::Response(resp)),
+                Err(Error::Transport { message }) => return Ok(Input::TransportError(message)),
+                Err(other) => return Err(other),
+            }
+        }
+    }
+
+    /// Runs a machine to completion on `platform`.
+    pub async fn run<M: Machine, P: Platform>(
+        &self,
+        platform: &P,
+        mut machine: M,
+    ) -> Result<M::Output, Error> {
+        let mut input = Input::Begin;
+        loop {
+            match machine.next(&self.config, input, platform.now())? {
+                Step::Send(request) => input = self.exchange(platform, request).await?,
+                Step::Sleep(duration) => {
+                    platform.sleep(duration).await;
+                    input = Input::Slept;
+                }
+                Step::Event(event) => {
+                    platform.event(&event);
+                    input = Input::Continue;
+                }
+                Step::Done(output) => return Ok(output),
+            }
+        }
+    }
+
+    async fn call<O: Operation, P: Platform>(
+        &self,
+        platform: &P,
+        op: O,
+    ) -> Result<O::Output, Error> {
+        self.run(platform, Call::new(op)).await
+    }
+
+    /// Starts a partner attestation (validated first; never retried blindly).
+    pub async fn start_attestation<P: Platform>(
+        &self,
+        platform: &P,
+        org: &OrganizationId,
+        input: StartAttestation,
+    ) -> Result<AttestationStarted, Error> {
+        let org = org.clone();
+        self.call(platform, StartAttestationOp { org, input }).await
+    }
+
+    /// The ongoing attestation, or `None` (404).
+    pub async fn get_attestation<P: Platform>(
+        &self,
+        platform: &P,
+        org: &OrganizationId,
+    ) -> Result<Option<Attestation>, Error> {
+        self.call(platform, GetAttestationOp { org: org.clone() })
+            .await
+    }
+
+    /// Finalizes an accepted attestation.
+    pub async fn finalize_attestation<P: Platform>(
+        &self,
+        platform: &P,
+        org: &OrganizationId,
+    ) -> Result<(), Error> {
+        self.call(platform, FinalizeAttestationOp { org: org.clone() })
+            .await
+    }
+
+    /// The acceptance state.
+    pub async fn get_acceptance<P: Platform>(
+        &self,
+        platform: &P,
+        org: &OrganizationId,
+    ) -> Result<Acceptance, Error> {
+        self.call(platform, GetAcceptanceOp { org: org.clone() })
+            .await
+    }
+
+    /// Asks for a re-sync of the acceptance state (429 is the value `AlreadyRunning`).
+    pub async fn refresh_acceptance<P: Platform>(
+        &self,
+        platform: &P,
+        org: &OrganizationId,
+    ) -> Result<RefreshOutcome, Error> {
+        self.call(platform, RefreshAcceptanceOp { org: org.clone() })
+            .await
+    }
+
+    /// Adds the CSP service (with automatic attestation when `partner_attestation` is set).
+    pub async fn add_csp_service<P: Platform>(
+        &self,
+        platform: &P,
+        org: &OrganizationId,
+        input: AddCspService,
+    ) -> Result<CspServiceAdded, Error> {
+        let org = org.clone();
+        self.call(platform, AddCspServiceOp { org, input }).await
+    }
+
+    /// Polls until the signer accepted or the link expired.
+    pub async fn wait_for_signature<P: Platform>(
+        &self,
+        platform: &P,
+        org: &OrganizationId,
+        options: PollOptions,
+    ) -> Result<WaitOutcome, Error> {
+        self.run(platform, WaitForSignature::new(org.clone(), options))
+            .await
+    }
+
+    /// Makes sure the customer has accepted, doing only what is missing.
+    pub async fn ensure_accepted<P: Platform>(
+        &self,
+        platform: &P,
+        org: &OrganizationId,
+        input: StartAttestation,
+        options: EnsureOptions,
+    ) -> Result<EnsureOutcome, Error> {
+        self.run(platform, EnsureAccepted::new(org.clone(), input, options))
+            .await
+    }
+}

@@ -1,0 +1,207 @@
+//! OAuth 2.0 password grant against the IdentityServer token endpoint, and the token it yields.
+
+use std::fmt;
+use std::time::Duration;
+
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::http::{ClientConfig, HttpRequest, HttpResponse, Method};
+use crate::ops::{Op, Operation};
+use crate::problem::parse_problem;
+use crate::timestamp::Timestamp;
+
+/// Longest time before expiry at which a token is renewed.
+pub const REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+/// How the OAuth client id and secret are sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub enum ClientAuth {
+    /// `Authorization: Basic base64(id:secret)` (default).
+    #[default]
+    Basic,
+    /// `client_id` and `client_secret` in the form body.
+    Body,
+}
+
+/// Resource-owner credentials for the password grant. Secrets are redacted in `Debug`.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(tsify::Tsify),
+    tsify(into_wasm_abi, from_wasm_abi)
+)]
+pub struct Credentials {
+    /// API user name.
+    pub username: String,
+    /// API password.
+    pub password: String,
+    /// OAuth client id, when the identity server requires one.
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub client_id: Option<String>,
+    /// OAuth client secret.
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub client_secret: Option<String>,
+    /// How the client id and secret are sent.
+    pub client_auth: ClientAuth,
+    /// Scope; `api` when absent.
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub scope: Option<String>,
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("client_auth", &self.client_auth)
+            .finish()
+    }
+}
+
+/// An access token and when it expires. The token is redacted in `Debug`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(tsify::Tsify),
+    tsify(into_wasm_abi, from_wasm_abi)
+)]
+pub struct Token {
+    /// The bearer token.
+    pub access_token: String,
+    /// Usually `Bearer`.
+    pub token_type: String,
+    /// When it was issued (the `now` of parsing).
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
+    pub issued_at: Timestamp,
+    /// `issued_at + expires_in`.
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
+    pub expires_at: Timestamp,
+    /// Granted scope.
+    pub scope: Option<String>,
+}
+
+impl Token {
+    /// True when the token should be renewed before use: within [`REFRESH_MARGIN`] (or a quarter
+    /// of its lifetime, whichever is shorter) of expiry.
+    pub fn needs_refresh(&self, now: Timestamp) -> bool {
+        let lifetime = self.expires_at.since(self.issued_at);
+        let margin = REFRESH_MARGIN.min(lifetime / 4);
+        now.add(margin) >= self.expires_at
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Token")
+            .field("access_token", &"<redacted>")
+            .field("token_type", &self.token_type)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+/// Password grant request.
+#[derive(Clone, Debug)]
+pub struct TokenOp {
+    /// The credentials.
+    pub credentials: Credentials,
+}
+
+impl Operation for TokenOp {
+    type Output = Token;
+    fn op(&self) -> Op {
+        Op::Token
+    }
+    fn request(&self, config: &ClientConfig, _now: Timestamp) -> Result<HttpRequest, Error> {
+        let c = &self.credentials;
+        if c.username.is_empty() || c.password.is_empty() {
+            return Err(Error::config("credentials need a username and a password"));
+        }
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        form.append_pair("grant_type", "password")
+            .append_pair("username", &c.username)
+            .append_pair("password", &c.password)
+            .append_pair("scope", c.scope.as_deref().unwrap_or("api"));
+        let client = c.client_id.as_deref().filter(|id| !id.is_empty());
+        if let (Some(id), ClientAuth::Body) = (client, c.client_auth) {
+            form.append_pair("client_id", id);
+            if let Some(secret) = &c.client_secret {
+                form.append_pair("client_secret", secret);
+            }
+        }
+        let mut req = config.request(
+            Op::Token,
+            Method::Post,
+            config.token_url.clone(),
+            Some((form.finish(), "application/x-www-form-urlencoded")),
+        );
+        req.set_header("Accept", "application/json");
+        if let (Some(id), ClientAuth::Basic) = (client, c.client_auth) {
+            let pair = format!("{id}:{}", c.client_secret.as_deref().unwrap_or(""));
+            let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
+            req.set_header("Authorization", format!("Basic {encoded}"));
+        }
+        Ok(req)
+    }
+    fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<Token, Error> {
+        if !resp.is_success() {
+            // OAuth errors (invalid_grant, invalid_client) are authentication failures.
+            let problem = parse_problem(resp, now);
+            return Err(match resp.status {
+                400 | 401 => Error::Unauthorized { problem },
+                403 => Error::Forbidden { problem },
+                429 => Error::RateLimited {
+                    retry_after: problem.retry_after,
+                    problem,
+                },
+                _ => Error::Api { problem },
+            });
+        }
+        // Token bodies hold secrets: decode errors carry no excerpt.
+        let decode = |message: &str| Error::Decode {
+            status: resp.status,
+            message: message.to_string(),
+            body_excerpt: String::new(),
+        };
+        let Ok(Value::Object(map)) = serde_json::from_str::<Value>(resp.body.trim()) else {
+            return Err(decode("token response is not a JSON object"));
+        };
+        let access_token = map
+            .get("access_token")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| decode("token response has no access_token"))?;
+        let expires_in = match map.get("expires_in") {
+            Some(Value::Number(n)) => n.as_f64().unwrap_or(0.0),
+            Some(Value::String(s)) => s.parse::<f64>().unwrap_or(0.0),
+            _ => 3600.0,
+        };
+        let expires_in = Duration::from_secs_f64(expires_in.clamp(0.0, 1.0e9));
+        Ok(Token {
+            access_token: access_token.to_string(),
+            token_type: map
+                .get("token_type")
+                .and_then(Value::as_str)
+                .unwrap_or("Bearer")
+                .to_string(),
+            issued_at: now,
+            expires_at: now.add(expires_in),
+            scope: map.get("scope").and_then(Value::as_str).map(str::to_string),
+        })
+    }
+}
