@@ -183,9 +183,13 @@ async fn serve(listener: TcpListener, app: Router, mut stopped: oneshot::Receive
                 let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
                     let app = app.clone();
                     async move {
-                        let response = match app.oneshot(req.map(Body::new)).await {
-                            Ok(response) => response,
-                            Err(never) => match never {},
+                        // Run each request in its own task, so that a client giving up (timeout)
+                        // does not cancel the work: like a real server, the state change happens.
+                        let task = tokio::spawn(app.oneshot(req.map(Body::new)));
+                        let response = match task.await {
+                            Ok(Ok(response)) => response,
+                            Ok(Err(never)) => match never {},
+                            Err(_) => return Err(DroppedByFault),
                         };
                         if response.extensions().get::<fault::DropConnection>().is_some() {
                             Err(DroppedByFault)
