@@ -200,14 +200,14 @@ async fn expired_attestation_stays_visible_and_a_new_start_is_allowed() {
 #[tokio::test]
 async fn link_ttl_expires_attestations() {
     let sb = sandbox_with(SandboxConfig {
-        link_ttl: Duration::from_millis(300),
+        link_ttl: Duration::from_millis(1000),
         ..Default::default()
     })
     .await;
     let org = new_org();
     assert_eq!(sb.start(&org).await.status(), 200);
     problem(sb.start(&org).await, 409).await;
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     assert_eq!(sb.start(&org).await.status(), 200);
 }
 
@@ -547,7 +547,7 @@ async fn ids_must_be_guids_and_paths_are_case_insensitive() {
 #[tokio::test]
 async fn api_requires_a_valid_unexpired_bearer_token() {
     let sb = sandbox_with(SandboxConfig {
-        token_ttl: Duration::from_secs(1),
+        token_ttl: Duration::from_secs(2),
         ..Default::default()
     })
     .await;
@@ -589,7 +589,7 @@ async fn api_requires_a_valid_unexpired_bearer_token() {
             .status(),
         200
     );
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    tokio::time::sleep(Duration::from_millis(2100)).await;
     let expired = sb
         .client
         .get(&url)
