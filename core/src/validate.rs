@@ -285,8 +285,14 @@ pub fn normalize_phone(text: &str) -> Option<String> {
 }
 
 /// A well-formed BCP 47 tag with canonical case (`en-us` → `en-US`, `zh-hant-tw` → `zh-Hant-TW`).
+/// The primary language subtag must be an ISO 639 code (2–3 letters): BCP 47's 5–8-letter
+/// registered subtags do not exist in practice and words like `english` are mistakes.
 pub fn normalize_language(text: &str) -> Option<String> {
     let tag = oxilangtag::LanguageTag::parse(text).ok()?;
+    let primary = tag.primary_language();
+    if !(2..=3).contains(&primary.len()) {
+        return None;
+    }
     let mut out = String::with_capacity(text.len());
     let mut after_singleton = false;
     for (i, sub) in tag.as_str().split('-').enumerate() {
