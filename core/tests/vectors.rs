@@ -57,3 +57,70 @@ fn validation_vectors() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn request_vectors() {
+    use support::{call, header_matches, response, session, Answer, FakePlatform};
+    let file = load("requests.json");
+    let now = Timestamp::parse(file["now"].as_str().unwrap()).unwrap();
+    let cases = file["cases"].as_array().unwrap();
+    let mut failures = Vec::new();
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let answers = case["respond"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| Answer::Respond(response(r)))
+            .collect();
+        let platform = FakePlatform::new(now, answers);
+        let session = session(Some(&case["config"]), Some(&case["auth"])).unwrap();
+        let c = &case["call"];
+        let _ = call(
+            &session,
+            &platform,
+            c["op"].as_str().unwrap(),
+            c["org"].as_str().unwrap(),
+            &c["input"],
+        );
+        let sent = platform.sent.borrow();
+        let expect = case["expect"].as_array().unwrap();
+        if sent.len() != expect.len() {
+            failures.push(format!("{name}: sent {} requests, expected {}", sent.len(), expect.len()));
+            continue;
+        }
+        for (i, (req, want)) in sent.iter().zip(expect).enumerate() {
+            let mut problems = Vec::new();
+            if req.method.as_str() != want["method"].as_str().unwrap() {
+                problems.push(format!("method {}", req.method.as_str()));
+            }
+            if req.url != want["url"].as_str().unwrap() {
+                problems.push(format!("url {}", req.url));
+            }
+            if req.body.as_deref() != want["body"].as_str() {
+                problems.push(format!("body {:?}", req.body));
+            }
+            for (h, v) in want["headers"].as_object().unwrap() {
+                match req.header(h) {
+                    Some(got) if header_matches(got, v.as_str().unwrap()) => {}
+                    got => problems.push(format!("header {h}: {got:?}")),
+                }
+            }
+            for h in want["absentHeaders"].as_array().into_iter().flatten() {
+                if let Some(got) = req.header(h.as_str().unwrap()) {
+                    problems.push(format!("header {h} should be absent, is {got:?}"));
+                }
+            }
+            if !problems.is_empty() {
+                failures.push(format!("{name}: request {i}: {}", problems.join("; ")));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} request vectors failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}

@@ -104,3 +104,180 @@ pub fn subset(got: &Value, want: &Value, path: &str, out: &mut Vec<String>) {
         _ => out.push(format!("{path}: got {got}, want {want}")),
     }
 }
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::future::{ready, Future, Ready};
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use mca_attestation::{
+    Auth, ClientConfig, Credentials, FlowEvent, Header, HttpRequest, HttpResponse, Platform,
+    Session, Timestamp,
+};
+
+/// Polls a future whose leaves are all ready (the fake platform never blocks).
+pub fn block_on<F: Future>(fut: F) -> F::Output {
+    let mut fut = std::pin::pin!(fut);
+    let mut cx = Context::from_waker(Waker::noop());
+    for _ in 0..1_000_000 {
+        if let Poll::Ready(out) = fut.as_mut().poll(&mut cx) {
+            return out;
+        }
+    }
+    panic!("future did not complete");
+}
+
+/// One scripted answer.
+pub enum Answer {
+    Respond(HttpResponse),
+    TransportError(String),
+}
+
+/// A platform with a scripted transport and a fake clock that moves only when the flow sleeps.
+pub struct FakePlatform {
+    pub clock: RefCell<Timestamp>,
+    pub answers: RefCell<VecDeque<Answer>>,
+    /// When set, every request gets this response (answers are ignored).
+    pub always: Option<HttpResponse>,
+    pub sent: RefCell<Vec<HttpRequest>>,
+    pub sleeps: RefCell<Vec<Duration>>,
+    pub events: RefCell<Vec<FlowEvent>>,
+}
+
+impl FakePlatform {
+    pub fn new(now: Timestamp, answers: Vec<Answer>) -> Self {
+        Self {
+            clock: RefCell::new(now),
+            answers: RefCell::new(answers.into()),
+            always: None,
+            sent: RefCell::new(Vec::new()),
+            sleeps: RefCell::new(Vec::new()),
+            events: RefCell::new(Vec::new()),
+        }
+    }
+}
+
+impl Platform for FakePlatform {
+    type SendFuture = Ready<Result<HttpResponse, Error>>;
+    type SleepFuture = Ready<()>;
+
+    fn send(&self, request: HttpRequest) -> Self::SendFuture {
+        self.sent.borrow_mut().push(request);
+        if let Some(r) = &self.always {
+            return ready(Ok(r.clone()));
+        }
+        ready(match self.answers.borrow_mut().pop_front() {
+            Some(Answer::Respond(r)) => Ok(r),
+            Some(Answer::TransportError(m)) => Err(Error::transport(m)),
+            None => Err(Error::transport("script exhausted: no answer for this request")),
+        })
+    }
+
+    fn sleep(&self, duration: Duration) -> Self::SleepFuture {
+        self.sleeps.borrow_mut().push(duration);
+        let now = *self.clock.borrow();
+        *self.clock.borrow_mut() = now.add(duration);
+        ready(())
+    }
+
+    fn now(&self) -> Timestamp {
+        *self.clock.borrow()
+    }
+
+    fn event(&self, event: &FlowEvent) {
+        self.events.borrow_mut().push(event.clone());
+    }
+}
+
+/// A response from its vector form.
+pub fn response(v: &Value) -> HttpResponse {
+    let headers = v["headers"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| Header::new(k.clone(), v.as_str().unwrap_or_default()))
+                .collect()
+        })
+        .unwrap_or_default();
+    HttpResponse::new(
+        v["status"].as_u64().unwrap_or(200) as u16,
+        headers,
+        v["body"].as_str().unwrap_or_default(),
+    )
+}
+
+/// A session from a vector's `config` and `auth` (defaults of flows.json when absent).
+pub fn session(config: Option<&Value>, auth: Option<&Value>) -> Result<Session, Error> {
+    let base = config
+        .and_then(|c| c["baseUrl"].as_str())
+        .unwrap_or("https://api.example.test/");
+    let reseller = config
+        .and_then(|c| c["resellerId"].as_str())
+        .unwrap_or("11111111-1111-4111-8111-111111111111");
+    let mut cfg = ClientConfig::new(base, reseller, "rust")?;
+    if let Some(c) = config {
+        cfg.correlation_id = c["correlationId"].as_str().map(str::to_string);
+        cfg.user_agent_extra = c["userAgentExtra"].as_str().map(str::to_string);
+    }
+    let auth = match auth {
+        Some(a) if a.get("credentials").is_some() => {
+            let creds: Credentials = serde_json::from_value(a["credentials"].clone()).unwrap();
+            Auth::Password(creds)
+        }
+        Some(a) => Auth::Bearer(a["token"].as_str().unwrap_or("vector-token").to_string()),
+        None => Auth::Bearer("vector-token".into()),
+    };
+    Ok(Session::new(cfg, auth))
+}
+
+/// Runs one operation by name through the session; the output as the core's JSON.
+pub fn call(session: &Session, platform: &FakePlatform, op: &str, org: &str, input: &Value) -> Result<Value, Error> {
+    use mca_attestation::OrganizationId;
+    let to_json = |v: &dyn erased::Ser| v.json();
+    if op == "token" {
+        return block_on(session.token(platform)).map(|t| to_json(&t));
+    }
+    let org = OrganizationId::parse(org)?;
+    block_on(async {
+        Ok(match op {
+            "start_attestation" => to_json(&session.start_attestation(platform, &org, serde_json::from_value(input.clone()).unwrap()).await?),
+            "get_attestation" => to_json(&session.get_attestation(platform, &org).await?),
+            "finalize_attestation" => {
+                session.finalize_attestation(platform, &org).await?;
+                Value::Null
+            }
+            "get_acceptance" => to_json(&session.get_acceptance(platform, &org).await?),
+            "refresh_acceptance" => to_json(&session.refresh_acceptance(platform, &org).await?),
+            "add_csp_service" => to_json(&session.add_csp_service(platform, &org, serde_json::from_value(input.clone()).unwrap()).await?),
+            other => panic!("unknown op {other}"),
+        })
+    })
+}
+
+mod erased {
+    pub trait Ser {
+        fn json(&self) -> serde_json::Value;
+    }
+    impl<T: serde::Serialize> Ser for T {
+        fn json(&self) -> serde_json::Value {
+            serde_json::to_value(self).unwrap_or_default()
+        }
+    }
+}
+
+/// Checks a header expectation value (with `{version}` and `{binding}` placeholders).
+pub fn header_matches(got: &str, want: &str) -> bool {
+    let want = want.replace("{version}", mca_attestation::VERSION);
+    match want.split_once("{binding}") {
+        None => got == want,
+        Some((pre, post)) => {
+            got.len() > pre.len() + post.len()
+                && got.starts_with(pre)
+                && got.ends_with(post)
+                && got[pre.len()..got.len() - post.len()]
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase())
+        }
+    }
+}
