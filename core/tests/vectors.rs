@@ -124,3 +124,63 @@ fn request_vectors() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn response_vectors() {
+    use support::{call, response, session, subset, FakePlatform};
+    let file = load("responses.json");
+    let now = Timestamp::parse(file["now"].as_str().unwrap()).unwrap();
+    let org = file["org"].as_str().unwrap();
+    let cases = file["cases"].as_array().unwrap();
+    let mut failures = Vec::new();
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let op = case["op"].as_str().unwrap();
+        let mut platform = FakePlatform::new(now, Vec::new());
+        platform.always = Some(response(&case["response"]));
+        let auth = if op == "token" {
+            serde_json::json!({"credentials": file["credentials"]})
+        } else {
+            serde_json::json!({"token": "vector-token"})
+        };
+        let session = session(None, Some(&auth)).unwrap();
+        let input = match op {
+            "start_attestation" => file["startInput"].clone(),
+            "add_csp_service" => file["cspInput"].clone(),
+            _ => Value::Null,
+        };
+        let result = call(&session, &platform, op, org, &input);
+        let attempts = case["attempts"].as_u64().unwrap_or(1) as usize;
+        let sent = platform.sent.borrow().len();
+        if sent != attempts {
+            failures.push(format!("{name}: {sent} requests, expected {attempts}"));
+        }
+        let expect = &case["expect"];
+        match (result, expect.get("ok")) {
+            (Ok(got), Some(want)) => {
+                let mut diffs = Vec::new();
+                subset(&got, want, "", &mut diffs);
+                if want.is_null() && !got.is_null() {
+                    diffs.push(format!("expected null, got {got}"));
+                }
+                if !diffs.is_empty() {
+                    failures.push(format!("{name}: {}", diffs.join("; ")));
+                }
+            }
+            (Ok(got), None) => failures.push(format!("{name}: expected an error, got {got}")),
+            (Err(e), Some(_)) => failures.push(format!("{name}: expected ok, got {} error: {e}", e.kind())),
+            (Err(e), None) => {
+                if let Err(msg) = check_error(&e, &expect["error"]) {
+                    failures.push(format!("{name}: {msg}"));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} response vectors failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
