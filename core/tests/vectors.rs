@@ -86,7 +86,11 @@ fn request_vectors() {
         let sent = platform.sent.borrow();
         let expect = case["expect"].as_array().unwrap();
         if sent.len() != expect.len() {
-            failures.push(format!("{name}: sent {} requests, expected {}", sent.len(), expect.len()));
+            failures.push(format!(
+                "{name}: sent {} requests, expected {}",
+                sent.len(),
+                expect.len()
+            ));
             continue;
         }
         for (i, (req, want)) in sent.iter().zip(expect).enumerate() {
@@ -168,7 +172,9 @@ fn response_vectors() {
                 }
             }
             (Ok(got), None) => failures.push(format!("{name}: expected an error, got {got}")),
-            (Err(e), Some(_)) => failures.push(format!("{name}: expected ok, got {} error: {e}", e.kind())),
+            (Err(e), Some(_)) => {
+                failures.push(format!("{name}: expected ok, got {} error: {e}", e.kind()))
+            }
             (Err(e), None) => {
                 if let Err(msg) = check_error(&e, &expect["error"]) {
                     failures.push(format!("{name}: {msg}"));
@@ -179,6 +185,177 @@ fn response_vectors() {
     assert!(
         failures.is_empty(),
         "{} of {} response vectors failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+mod script {
+    use std::cell::RefCell;
+    use std::collections::VecDeque;
+    use std::future::{ready, Ready};
+    use std::time::Duration;
+
+    use mca_attestation::{Error, FlowEvent, HttpRequest, HttpResponse, Platform, Timestamp};
+    use serde_json::Value;
+
+    /// Platform that checks every request and sleep against a flows.json script.
+    pub struct ScriptPlatform {
+        pub clock: RefCell<Timestamp>,
+        pub script: RefCell<VecDeque<Value>>,
+        pub mismatches: RefCell<Vec<String>>,
+        pub events: RefCell<Vec<String>>,
+    }
+
+    impl ScriptPlatform {
+        pub fn new(now: Timestamp, script: &[Value]) -> Self {
+            Self {
+                clock: RefCell::new(now),
+                script: RefCell::new(script.iter().cloned().collect()),
+                mismatches: RefCell::new(Vec::new()),
+                events: RefCell::new(Vec::new()),
+            }
+        }
+    }
+
+    impl Platform for ScriptPlatform {
+        type SendFuture = Ready<Result<HttpResponse, Error>>;
+        type SleepFuture = Ready<()>;
+
+        fn send(&self, req: HttpRequest) -> Self::SendFuture {
+            let got = format!("{} {}", req.method.as_str(), req.url);
+            let Some(entry) = self.script.borrow_mut().pop_front() else {
+                self.mismatches
+                    .borrow_mut()
+                    .push(format!("unexpected request {got}"));
+                return ready(Err(Error::config("script exhausted")));
+            };
+            let want = entry["request"].as_str().unwrap_or_default();
+            let (method, suffix) = want.split_once(' ').unwrap_or(("", ""));
+            if req.method.as_str() != method || !req.url.ends_with(suffix) {
+                self.mismatches
+                    .borrow_mut()
+                    .push(format!("expected {entry}, got request {got}"));
+                return ready(Err(Error::config("script mismatch")));
+            }
+            if let Some(msg) = entry.get("transportError") {
+                return ready(Err(Error::transport(msg.as_str().unwrap_or_default())));
+            }
+            ready(Ok(super::support::response(&entry["respond"])))
+        }
+
+        fn sleep(&self, d: Duration) -> Self::SleepFuture {
+            let entry = self.script.borrow_mut().pop_front();
+            match entry
+                .as_ref()
+                .and_then(|e| e.get("sleep"))
+                .and_then(Value::as_u64)
+            {
+                Some(ms) if u128::from(ms) == d.as_millis() => {}
+                _ => self.mismatches.borrow_mut().push(format!(
+                    "expected {entry:?}, got sleep {} ms",
+                    d.as_millis()
+                )),
+            }
+            let now = *self.clock.borrow();
+            *self.clock.borrow_mut() = now.add(d);
+            ready(())
+        }
+
+        fn now(&self) -> Timestamp {
+            *self.clock.borrow()
+        }
+
+        fn event(&self, event: &FlowEvent) {
+            let v = serde_json::to_value(event).unwrap_or_default();
+            self.events
+                .borrow_mut()
+                .push(v["type"].as_str().unwrap_or_default().to_string());
+        }
+    }
+}
+
+#[test]
+fn flow_vectors() {
+    use mca_attestation::{EnsureOptions, PollOptions};
+    use std::time::Duration;
+    use support::{block_on, session, subset};
+    let file = load("flows.json");
+    let now = Timestamp::parse(file["now"].as_str().unwrap()).unwrap();
+    let cases = file["cases"].as_array().unwrap();
+    let mut failures = Vec::new();
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let org = OrganizationId::parse(case.get("org").unwrap_or(&file["org"]).as_str().unwrap())
+            .unwrap();
+        let input: StartAttestation =
+            serde_json::from_value(case.get("input").unwrap_or(&file["input"]).clone()).unwrap();
+        let o = &case["options"];
+        let mut poll = PollOptions::default();
+        if let Some(ms) = o["initialIntervalMs"].as_u64() {
+            poll.initial_interval = Duration::from_millis(ms);
+        }
+        if let Some(ms) = o["maxIntervalMs"].as_u64() {
+            poll.max_interval = Duration::from_millis(ms);
+        }
+        poll.deadline = o["deadlineMs"]
+            .as_u64()
+            .map(|ms| now.add(Duration::from_millis(ms)));
+        let mut options = EnsureOptions {
+            poll: poll.clone(),
+            ..EnsureOptions::default()
+        };
+        if let Some(w) = o["wait"].as_bool() {
+            options.wait = w;
+        }
+        if let Some(n) = o["confirmAttempts"].as_u64() {
+            options.confirm_attempts = n as u32;
+        }
+        let platform = script::ScriptPlatform::new(now, case["script"].as_array().unwrap());
+        let session = session(None, None).unwrap();
+        let result = match case["flow"].as_str().unwrap() {
+            "ensure_accepted" => block_on(session.ensure_accepted(&platform, &org, input, options))
+                .map(|v| serde_json::to_value(v).unwrap()),
+            "wait_for_signature" => block_on(session.wait_for_signature(&platform, &org, poll))
+                .map(|v| serde_json::to_value(v).unwrap()),
+            other => panic!("{name}: unknown flow {other}"),
+        };
+        let mut problems: Vec<String> = platform.mismatches.borrow().clone();
+        let left = platform.script.borrow().len();
+        if left > 0 {
+            problems.push(format!(
+                "{left} script entries not consumed: {:?}",
+                platform.script.borrow().front()
+            ));
+        }
+        let events: Vec<Value> = platform
+            .events
+            .borrow()
+            .iter()
+            .map(|e| Value::from(e.as_str()))
+            .collect();
+        if Value::Array(events.clone()) != case["events"] {
+            problems.push(format!("events {events:?} != {}", case["events"]));
+        }
+        let expect = &case["expect"];
+        match (result, expect.get("ok")) {
+            (Ok(got), Some(want)) => subset(&got, want, "", &mut problems),
+            (Ok(got), None) => problems.push(format!("expected error, got {got}")),
+            (Err(e), Some(_)) => problems.push(format!("expected ok, got {} error: {e}", e.kind())),
+            (Err(e), None) => {
+                if let Err(msg) = check_error(&e, &expect["error"]) {
+                    problems.push(msg);
+                }
+            }
+        }
+        if !problems.is_empty() {
+            failures.push(format!("{name}: {}", problems.join("; ")));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} flow vectors failed:\n{}",
         failures.len(),
         cases.len(),
         failures.join("\n")

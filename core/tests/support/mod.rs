@@ -170,7 +170,9 @@ impl Platform for FakePlatform {
         ready(match self.answers.borrow_mut().pop_front() {
             Some(Answer::Respond(r)) => Ok(r),
             Some(Answer::TransportError(m)) => Err(Error::transport(m)),
-            None => Err(Error::transport("script exhausted: no answer for this request")),
+            None => Err(Error::transport(
+                "script exhausted: no answer for this request",
+            )),
         })
     }
 
@@ -232,7 +234,13 @@ pub fn session(config: Option<&Value>, auth: Option<&Value>) -> Result<Session, 
 }
 
 /// Runs one operation by name through the session; the output as the core's JSON.
-pub fn call(session: &Session, platform: &FakePlatform, op: &str, org: &str, input: &Value) -> Result<Value, Error> {
+pub fn call(
+    session: &Session,
+    platform: &FakePlatform,
+    op: &str,
+    org: &str,
+    input: &Value,
+) -> Result<Value, Error> {
     use mca_attestation::OrganizationId;
     let to_json = |v: &dyn erased::Ser| v.json();
     if op == "token" {
@@ -241,7 +249,15 @@ pub fn call(session: &Session, platform: &FakePlatform, op: &str, org: &str, inp
     let org = OrganizationId::parse(org)?;
     block_on(async {
         Ok(match op {
-            "start_attestation" => to_json(&session.start_attestation(platform, &org, serde_json::from_value(input.clone()).unwrap()).await?),
+            "start_attestation" => to_json(
+                &session
+                    .start_attestation(
+                        platform,
+                        &org,
+                        serde_json::from_value(input.clone()).unwrap(),
+                    )
+                    .await?,
+            ),
             "get_attestation" => to_json(&session.get_attestation(platform, &org).await?),
             "finalize_attestation" => {
                 session.finalize_attestation(platform, &org).await?;
@@ -249,7 +265,15 @@ pub fn call(session: &Session, platform: &FakePlatform, op: &str, org: &str, inp
             }
             "get_acceptance" => to_json(&session.get_acceptance(platform, &org).await?),
             "refresh_acceptance" => to_json(&session.refresh_acceptance(platform, &org).await?),
-            "add_csp_service" => to_json(&session.add_csp_service(platform, &org, serde_json::from_value(input.clone()).unwrap()).await?),
+            "add_csp_service" => to_json(
+                &session
+                    .add_csp_service(
+                        platform,
+                        &org,
+                        serde_json::from_value(input.clone()).unwrap(),
+                    )
+                    .await?,
+            ),
             other => panic!("unknown op {other}"),
         })
     })
