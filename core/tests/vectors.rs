@@ -1,6 +1,12 @@
 //! Runs every case of tests/vectors/*.json against the core (the other languages run the same files
 //! through their bindings).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::result_large_err,
+    missing_docs
+)]
 
 mod support;
 
