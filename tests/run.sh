@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The one test command (see README.md). Installs whatever this machine lacks — idempotently, so a
+# second run skips the installs — then runs every suite: Rust (fmt, clippy, tests, wasm32 check),
+# the OpenAPI lint + schemathesis against the sandbox, the npm package (Node + Chromium), the Python
+# wheel and the Kotlin library. Any failure fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+start=$(date +%s)
+section() { printf '\n== %s (%ss)\n' "$*" "$(( $(date +%s) - start ))"; }
+
+section "toolchain"
+installed_components=$(rustup component list --installed)
+for c in rustfmt clippy; do
+  grep -q "^$c" <<<"$installed_components" || rustup component add "$c"
+done
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+section "cargo fmt --check"
+cargo fmt --all -- --check
+
+section "cargo clippy -D warnings"
+cargo clippy --workspace --all-targets -- -D warnings
+
+section "cargo test --workspace"
+cargo test --workspace
+
+section "core builds for wasm32"
+cargo check -p mca-attestation --target wasm32-unknown-unknown
+
+for suite in spec/check.sh npm/test.sh python/test.sh kotlin/test.sh; do
+  if [ -f "$suite" ]; then
+    section "$suite"
+    bash "$suite"
+  fi
+done
+
+section "all suites passed"
