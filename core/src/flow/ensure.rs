@@ -454,3 +454,244 @@ impl Machine for EnsureAccepted {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+    use std::time::Duration;
+
+    use super::*;
+    use crate::http::{Header, HttpResponse, Method};
+    use crate::model::Signer;
+
+    fn config() -> ClientConfig {
+        ClientConfig::new(
+            "https://api.example.test",
+            "11111111-1111-4111-8111-111111111111",
+            "rust",
+        )
+        .unwrap()
+    }
+
+    fn t(s: &str) -> Timestamp {
+        Timestamp::parse(s).unwrap()
+    }
+
+    fn machine(options: EnsureOptions) -> EnsureAccepted {
+        let input = StartAttestation {
+            signer: Signer::new("Ada", "Lovelace", "ada@example.com", "+46701234567"),
+            language: None,
+            country: "SE".into(),
+            acceptance_date: "2026-11-25T11:00:00Z".into(),
+        };
+        let org = OrganizationId::parse("22222222-2222-4222-8222-222222222222").unwrap();
+        EnsureAccepted::new(org, input, options)
+    }
+
+    fn json(status: u16, body: &str) -> Input {
+        Input::Response(HttpResponse::new(status, vec![], body))
+    }
+
+    const NOT_ACCEPTED: &str = r#"{"accepted":false,"acceptedVia":[]}"#;
+    const ACCEPTED: &str = r#"{"accepted":true,"acceptedVia":["PartnerAttestation"]}"#;
+
+    fn attestation(status: u8, expires: &str) -> String {
+        format!(
+            r#"{{"attestationId":"a1","status":{status},"agreementLink":"https://x.example/a1","expiresAt":"{expires}"}}"#
+        )
+    }
+
+    /// Asserts the step is a send of `method` to a URL ending in `suffix`.
+    fn sends<O: std::fmt::Debug>(step: Step<O>, method: Method, suffix: &str) {
+        match step {
+            Step::Send(r) => {
+                assert_eq!(r.method, method, "{}", r.url);
+                assert!(
+                    r.url.ends_with(suffix),
+                    "{} does not end in {suffix}",
+                    r.url
+                );
+            }
+            other => panic!("expected a send to {suffix}, got {other:?}"),
+        }
+    }
+
+    /// Drives the machine to the point where it has read an empty acceptance and found `found`.
+    fn to_lookup(m: &mut EnsureAccepted, now: Timestamp, found: Input) -> Step<EnsureOutcome> {
+        let c = config();
+        sends(
+            m.next(&c, Input::Begin, now).unwrap(),
+            Method::Get,
+            "csp/mca/acceptance",
+        );
+        assert!(matches!(
+            m.next(&c, json(200, NOT_ACCEPTED), now).unwrap(),
+            Step::Event(FlowEvent::AcceptanceChecked { accepted: false })
+        ));
+        sends(
+            m.next(&c, Input::Continue, now).unwrap(),
+            Method::Get,
+            "csp/mca/attestation",
+        );
+        m.next(&c, found, now).unwrap()
+    }
+
+    #[test]
+    fn ongoing_attestation_is_reused_not_restarted() {
+        let now = t("2026-11-25T12:00:00Z");
+        let mut m = machine(EnsureOptions::default());
+        let step = to_lookup(
+            &mut m,
+            now,
+            json(200, &attestation(1, "2026-12-01T00:00:00Z")),
+        );
+        assert!(matches!(
+            step,
+            Step::Event(FlowEvent::AttestationReused { .. })
+        ));
+        // Waiting polls the attestation; it never POSTs.
+        sends(
+            m.next(&config(), Input::Continue, now).unwrap(),
+            Method::Get,
+            "csp/mca/attestation",
+        );
+    }
+
+    #[test]
+    fn unknown_start_outcome_is_followed_by_a_get() {
+        let now = t("2026-11-25T12:00:00Z");
+        let mut m = machine(EnsureOptions::default());
+        let c = config();
+        sends(
+            to_lookup(&mut m, now, json(404, "")),
+            Method::Post,
+            "csp/mca/attestation",
+        );
+        let step = m
+            .next(&c, Input::TransportError("reset".into()), now)
+            .unwrap();
+        sends(step, Method::Get, "csp/mca/attestation");
+    }
+
+    #[test]
+    fn expiry_while_waiting_ends_as_expired() {
+        let now = t("2026-11-25T12:00:00Z");
+        let mut m = machine(EnsureOptions::default());
+        let c = config();
+        let step = to_lookup(
+            &mut m,
+            now,
+            json(200, &attestation(1, "2026-11-25T12:00:01Z")),
+        );
+        assert!(matches!(step, Step::Event(_)));
+        sends(
+            m.next(&c, Input::Continue, now).unwrap(),
+            Method::Get,
+            "csp/mca/attestation",
+        );
+        let later = t("2026-11-25T12:00:02Z");
+        match m
+            .next(
+                &c,
+                json(200, &attestation(1, "2026-11-25T12:00:01Z")),
+                later,
+            )
+            .unwrap()
+        {
+            Step::Done(outcome) => assert_eq!(outcome.status, EnsureStatus::Expired),
+            other => panic!("expected done, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn refresh_429_during_confirm_sleeps_retry_after() {
+        let now = t("2026-11-25T12:00:00Z");
+        let mut m = machine(EnsureOptions::default());
+        let c = config();
+        let step = to_lookup(
+            &mut m,
+            now,
+            json(200, &attestation(2, "2026-12-01T00:00:00Z")),
+        );
+        assert!(matches!(
+            step,
+            Step::Event(FlowEvent::AttestationReused { .. })
+        ));
+        sends(
+            m.next(&c, Input::Continue, now).unwrap(),
+            Method::Put,
+            "finalize",
+        );
+        assert!(matches!(
+            m.next(&c, json(200, ""), now).unwrap(),
+            Step::Event(FlowEvent::Finalized { .. })
+        ));
+        sends(
+            m.next(&c, Input::Continue, now).unwrap(),
+            Method::Get,
+            "csp/mca/acceptance",
+        );
+        sends(
+            m.next(&c, json(200, NOT_ACCEPTED), now).unwrap(),
+            Method::Post,
+            "acceptance/refresh",
+        );
+        let busy = HttpResponse::new(429, vec![Header::new("Retry-After", "4")], "");
+        assert_eq!(
+            m.next(&c, Input::Response(busy), now).unwrap(),
+            Step::Sleep(Duration::from_secs(4))
+        );
+        sends(
+            m.next(&c, Input::Slept, now).unwrap(),
+            Method::Get,
+            "csp/mca/acceptance",
+        );
+        assert!(matches!(
+            m.next(&c, json(200, ACCEPTED), now).unwrap(),
+            Step::Event(FlowEvent::Confirmed { .. })
+        ));
+        match m.next(&c, Input::Continue, now).unwrap() {
+            Step::Done(outcome) => assert_eq!(outcome.status, EnsureStatus::Accepted),
+            other => panic!("expected done, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn deadline_passed_while_waiting_is_an_error() {
+        let now = t("2026-11-25T12:00:00Z");
+        let options = EnsureOptions {
+            poll: PollOptions {
+                deadline: Some(t("2026-11-25T12:00:01Z")),
+                ..PollOptions::default()
+            },
+            ..EnsureOptions::default()
+        };
+        let mut m = machine(options);
+        let c = config();
+        to_lookup(
+            &mut m,
+            now,
+            json(200, &attestation(1, "2026-12-01T00:00:00Z")),
+        );
+        sends(
+            m.next(&c, Input::Continue, now).unwrap(),
+            Method::Get,
+            "csp/mca/attestation",
+        );
+        let late = t("2026-11-25T12:00:05Z");
+        let err = m
+            .next(&c, json(200, &attestation(1, "2026-12-01T00:00:00Z")), late)
+            .unwrap_err();
+        assert_eq!(err.kind(), "deadline");
+    }
+
+    #[test]
+    fn invalid_input_fails_before_any_request() {
+        let mut m = machine(EnsureOptions::default());
+        m.input.country = "XX".into();
+        let err = m
+            .next(&config(), Input::Begin, t("2026-11-25T12:00:00Z"))
+            .unwrap_err();
+        assert_eq!(err.kind(), "invalid");
+    }
+}
