@@ -1,0 +1,199 @@
+//! [`JsPlatform`]: the core's [`Platform`] over JavaScript functions — `fetch` for HTTP (with the
+//! caller's `AbortSignal`), a `sleep(ms, signal)` hook and a `now()` hook. The package passes
+//! `globalThis.fetch`, a `setTimeout` sleep and `Date.now` unless the caller injects others.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::{Duration, SystemTime};
+
+use js_sys::{Array, Function, Object, Promise, Reflect};
+use mca_attestation::{Error, FlowEvent, Header, HttpRequest, HttpResponse, Platform, Timestamp};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::convert::to_json;
+
+/// The JavaScript functions a client runs on.
+#[derive(Clone)]
+pub struct Hooks {
+    /// `fetch(url, init) → Promise<Response>` (the WHATWG shape).
+    pub fetch: Function,
+    /// `sleep(ms, signal) → Promise<void>`; should resolve early when `signal` aborts.
+    pub sleep: Function,
+    /// `now() → number`, milliseconds since the Unix epoch.
+    pub now: Function,
+}
+
+/// The platform of one call: the client's hooks, the call's `AbortSignal` and progress callback.
+pub struct JsPlatform {
+    hooks: Hooks,
+    signal: Option<JsValue>,
+    on_step: Option<Function>,
+}
+
+/// The error a cancelled call stops with. The package rethrows the signal's reason instead.
+fn aborted() -> Error {
+    Error::Deadline {
+        message: "aborted by the caller's AbortSignal".into(),
+    }
+}
+
+/// A timestamp from epoch milliseconds (the epoch itself when out of range).
+pub fn timestamp(ms: f64) -> Timestamp {
+    let ms = if ms.is_finite() { ms as i64 } else { 0 };
+    Timestamp::from_unix_millis(ms)
+        .unwrap_or_else(|| Timestamp::from_system_time(SystemTime::UNIX_EPOCH))
+}
+
+fn get(target: &JsValue, key: &str) -> JsValue {
+    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn set(target: &JsValue, key: &str, value: &JsValue) {
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+/// A readable description of a thrown JavaScript value (with its `cause`, as Node's fetch nests it).
+fn describe(value: &JsValue) -> String {
+    let text = |v: &JsValue| -> Option<String> {
+        v.as_string().or_else(|| {
+            let m = get(v, "message").as_string()?;
+            let name = get(v, "name").as_string().unwrap_or_else(|| "Error".into());
+            Some(format!("{name}: {m}"))
+        })
+    };
+    let mut out = text(value).unwrap_or_else(|| "fetch failed".into());
+    if value.is_object() {
+        let cause = get(value, "cause");
+        if let Some(c) = (!cause.is_undefined() && !cause.is_null())
+            .then(|| text(&cause))
+            .flatten()
+        {
+            let code = get(&cause, "code").as_string();
+            out = match code {
+                Some(code) => format!("{out} ({c}; {code})"),
+                None => format!("{out} ({c})"),
+            };
+        }
+    }
+    out
+}
+
+fn method(target: &JsValue, name: &str) -> Result<JsValue, JsValue> {
+    let f: Function = get(target, name).dyn_into()?;
+    f.call0(target)
+}
+
+impl JsPlatform {
+    /// The platform of one call; `signal` and `on_step` may be `undefined`.
+    pub fn new(hooks: Hooks, signal: JsValue, on_step: JsValue) -> Self {
+        Self {
+            hooks,
+            signal: (!signal.is_undefined() && !signal.is_null()).then_some(signal),
+            on_step: on_step.dyn_into::<Function>().ok(),
+        }
+    }
+
+    fn is_aborted(signal: &Option<JsValue>) -> bool {
+        signal
+            .as_ref()
+            .is_some_and(|s| get(s, "aborted").as_bool() == Some(true))
+    }
+}
+
+async fn send(
+    fetch: Function,
+    signal: Option<JsValue>,
+    request: HttpRequest,
+) -> Result<HttpResponse, Error> {
+    if JsPlatform::is_aborted(&signal) {
+        return Err(aborted());
+    }
+    let failed = |e: JsValue, signal: &Option<JsValue>| {
+        if JsPlatform::is_aborted(signal) {
+            aborted()
+        } else {
+            Error::transport(describe(&e))
+        }
+    };
+    let init: JsValue = Object::new().into();
+    set(&init, "method", &JsValue::from_str(request.method.as_str()));
+    let headers: JsValue = Object::new().into();
+    for h in &request.headers {
+        set(&headers, &h.name, &JsValue::from_str(&h.value));
+    }
+    set(&init, "headers", &headers);
+    if let Some(body) = &request.body {
+        set(&init, "body", &JsValue::from_str(body));
+    }
+    if let Some(s) = &signal {
+        set(&init, "signal", s);
+    }
+    let called = fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(&request.url), &init);
+    let response = match called {
+        Ok(p) => JsFuture::from(Promise::resolve(&p)).await,
+        Err(e) => Err(e),
+    }
+    .map_err(|e| failed(e, &signal))?;
+    let status = get(&response, "status").as_f64().unwrap_or(0.0) as u16;
+    let mut headers = Vec::new();
+    if let Ok(Some(entries)) = js_sys::try_iter(&get(&response, "headers")) {
+        for entry in entries.flatten() {
+            let pair = Array::from(&entry);
+            if let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                headers.push(Header::new(name, value));
+            }
+        }
+    }
+    // A body cut off mid-stream means no complete response arrived: a transport failure.
+    let text = match method(&response, "text") {
+        Ok(p) => JsFuture::from(Promise::resolve(&p)).await,
+        Err(e) => Err(e),
+    }
+    .map_err(|e| failed(e, &signal))?;
+    Ok(HttpResponse::new(
+        status,
+        headers,
+        text.as_string().unwrap_or_default(),
+    ))
+}
+
+impl Platform for JsPlatform {
+    type SendFuture = Pin<Box<dyn Future<Output = Result<HttpResponse, Error>>>>;
+    type SleepFuture = Pin<Box<dyn Future<Output = ()>>>;
+
+    fn send(&self, request: HttpRequest) -> Self::SendFuture {
+        Box::pin(send(self.hooks.fetch.clone(), self.signal.clone(), request))
+    }
+
+    fn sleep(&self, duration: Duration) -> Self::SleepFuture {
+        let ms = JsValue::from_f64(duration.as_millis() as f64);
+        let signal = self.signal.clone().unwrap_or(JsValue::UNDEFINED);
+        let slept = self.hooks.sleep.call2(&JsValue::UNDEFINED, &ms, &signal);
+        Box::pin(async move {
+            if let Ok(p) = slept {
+                let _ = JsFuture::from(Promise::resolve(&p)).await;
+            }
+        })
+    }
+
+    fn now(&self) -> Timestamp {
+        let value = self.hooks.now.call0(&JsValue::UNDEFINED).ok();
+        let ms = value
+            .and_then(|v| {
+                v.as_f64().or_else(|| {
+                    // A `Date` is accepted too.
+                    method(&v, "getTime").ok().and_then(|t| t.as_f64())
+                })
+            })
+            .unwrap_or_else(js_sys::Date::now);
+        timestamp(ms)
+    }
+
+    fn event(&self, event: &FlowEvent) {
+        if let (Some(f), Ok(json)) = (&self.on_step, to_json(event)) {
+            // A throwing callback must not break the flow.
+            let _ = f.call1(&JsValue::UNDEFINED, &JsValue::from_str(&json));
+        }
+    }
+}

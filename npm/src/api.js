@@ -1,0 +1,244 @@
+// The package's public API over the wasm core. Everything that knows the MCA API — validation,
+// requests, parsing, retries, polling, tokens — runs in the Rust core; this file only adapts:
+// camelCase options, Date → ISO strings, JSON across the boundary, McaError, AbortSignal.
+
+/** @type {any} the wasm-bindgen module, set once by the entry point (src/node.js, src/browser.js). */
+let wasm;
+
+/** @internal Called by the entry points with their wasm-bindgen module. */
+export function bindWasm(module) {
+  wasm = module;
+}
+
+const inspect = Symbol.for('nodejs.util.inspect.custom');
+
+/** Every failure of this package: `kind` is one of the core's stable strings. */
+export class McaError extends Error {
+  /** @param {Record<string, any>} info the core's error object */
+  constructor(info) {
+    super(info.message);
+    this.name = 'McaError';
+    this.kind = info.kind;
+    this.status = info.status ?? null;
+    this.code = info.code ?? null;
+    this.title = info.title ?? null;
+    this.detail = info.detail ?? null;
+    this.violations = (info.violations ?? []).map((v) => ({ pointer: v.pointer, detail: v.detail }));
+    this.retryAfterMs = info.retryAfterMs ?? null;
+    this.traceId = info.traceId ?? null;
+    this.problem = info.problem ?? null;
+    this.bodyExcerpt = info.bodyExcerpt ?? null;
+  }
+}
+
+/** A token from the token endpoint; the secret is a getter and never printed or serialised. */
+export class AccessToken {
+  #accessToken;
+  /** @param {Record<string, any>} t */
+  constructor(t) {
+    this.#accessToken = t.accessToken;
+    this.tokenType = t.tokenType;
+    this.issuedAt = t.issuedAt;
+    this.expiresAt = t.expiresAt;
+    this.scope = t.scope ?? null;
+  }
+  /** The bearer token itself. */
+  get accessToken() {
+    return this.#accessToken;
+  }
+  toString() {
+    return `AccessToken(<redacted>, expires ${this.expiresAt})`;
+  }
+  toJSON() {
+    return { accessToken: '<redacted>', tokenType: this.tokenType, issuedAt: this.issuedAt, expiresAt: this.expiresAt, scope: this.scope };
+  }
+  [inspect]() {
+    return this.toString();
+  }
+}
+
+/** Turns what the core threw into an McaError; an aborted signal wins with its own reason. */
+function failure(e, signal) {
+  if (signal && signal.aborted) return signal.reason;
+  if (typeof e === 'string' && e.startsWith('{"mcaError":true')) return new McaError(JSON.parse(e));
+  return e;
+}
+
+/** JSON text of a caller's input: Dates become ISO strings (an invalid Date the text "Invalid Date"). */
+function jsonInput(value) {
+  return JSON.stringify(value === undefined ? null : value, function (key, v) {
+    const raw = this[key];
+    if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? 'Invalid Date' : raw.toISOString();
+    return v;
+  });
+}
+
+function parse(text) {
+  return JSON.parse(text);
+}
+
+/** Default `sleep` hook: a timer that ends early when `signal` aborts. */
+function defaultSleep(ms, signal) {
+  return new Promise((resolve) => {
+    if (signal && signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      if (signal) signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    if (signal) signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+function defaultFetch(url, init) {
+  return globalThis.fetch(url, init);
+}
+
+function defaultNow() {
+  return Date.now();
+}
+
+/** Wraps a caller's `onStep` so that it gets objects; its exceptions are swallowed by the core. */
+function stepCallback(onStep) {
+  return typeof onStep === 'function' ? (json) => onStep(JSON.parse(json)) : undefined;
+}
+
+function flowOptions(options) {
+  const o = options ?? {};
+  return JSON.stringify({
+    deadlineMs: o.deadlineMs,
+    wait: o.wait,
+    pollIntervalMs: o.pollIntervalMs,
+    maxPollIntervalMs: o.maxPollIntervalMs,
+    confirmAttempts: o.confirmAttempts,
+    jitterSeed: o.jitterSeed,
+  });
+}
+
+function nowMs(options) {
+  const now = options?.now;
+  if (now === undefined || now === null) return undefined;
+  if (now instanceof Date) return now.getTime();
+  if (typeof now === 'string') return Date.parse(now);
+  return Number(now);
+}
+
+/** A client of the MCA Partner Attestation API. Credentials and tokens are never printed. */
+export class Client {
+  #core;
+  #auth;
+
+  /** @param {Record<string, any>} options see index.d.ts `ClientOptions` */
+  constructor(options) {
+    const o = options ?? {};
+    const config = {
+      baseUrl: o.baseUrl,
+      resellerId: o.resellerId,
+      token: o.token,
+      credentials: o.credentials,
+      userAgent: o.userAgent,
+      correlationId: o.correlationId,
+      tokenUrl: o.tokenUrl,
+    };
+    this.#auth = o.credentials ? 'credentials' : o.token ? 'token' : 'none';
+    try {
+      this.#core = new wasm.Core(
+        JSON.stringify(config),
+        o.fetch ?? defaultFetch,
+        o.sleep ?? defaultSleep,
+        o.now ?? defaultNow,
+      );
+    } catch (e) {
+      throw failure(e);
+    }
+  }
+
+  /** The normalised base URL (ends in `/`). */
+  get baseUrl() {
+    return this.#core.baseUrl;
+  }
+
+  async #run(signal, call, map = parse) {
+    try {
+      return map(await call(signal));
+    } catch (e) {
+      throw failure(e, signal);
+    }
+  }
+
+  startAttestation(org, input, options) {
+    return this.#run(options?.signal, (s) => this.#core.startAttestation(org, jsonInput(input), s));
+  }
+
+  getAttestation(org, options) {
+    return this.#run(options?.signal, (s) => this.#core.getAttestation(org, s));
+  }
+
+  finalizeAttestation(org, options) {
+    return this.#run(options?.signal, (s) => this.#core.finalizeAttestation(org, s), () => undefined);
+  }
+
+  getAcceptance(org, options) {
+    return this.#run(options?.signal, (s) => this.#core.getAcceptance(org, s));
+  }
+
+  refreshAcceptance(org, options) {
+    return this.#run(options?.signal, (s) => this.#core.refreshAcceptance(org, s));
+  }
+
+  addCspService(org, input, options) {
+    return this.#run(options?.signal, (s) => this.#core.addCspService(org, jsonInput(input), s));
+  }
+
+  waitForSignature(org, options) {
+    return this.#run(options?.signal, (s) =>
+      this.#core.waitForSignature(org, flowOptions(options), s, stepCallback(options?.onStep)),
+    );
+  }
+
+  ensureAccepted(org, input, options) {
+    return this.#run(options?.signal, (s) =>
+      this.#core.ensureAccepted(org, jsonInput(input), flowOptions(options), s, stepCallback(options?.onStep)),
+    );
+  }
+
+  token(options) {
+    return this.#run(options?.signal, (s) => this.#core.token(s), (json) => new AccessToken(JSON.parse(json)));
+  }
+
+  toString() {
+    return `Client(${this.baseUrl}, auth: ${this.#auth} <redacted>)`;
+  }
+
+  toJSON() {
+    return { baseUrl: this.baseUrl, auth: `${this.#auth} <redacted>` };
+  }
+
+  [inspect]() {
+    return this.toString();
+  }
+}
+
+/** Validates and normalises a start-attestation body without sending it; throws McaError `invalid`. */
+export function validateStartAttestation(input, options) {
+  try {
+    return JSON.parse(wasm.validateStartAttestation(jsonInput(input), nowMs(options)));
+  } catch (e) {
+    throw failure(e);
+  }
+}
+
+/** Validates and normalises an add-CSP-service body without sending it; throws McaError `invalid`. */
+export function validateAddCspService(input, options) {
+  try {
+    return JSON.parse(wasm.validateAddCspService(jsonInput(input), nowMs(options)));
+  } catch (e) {
+    throw failure(e);
+  }
+}
+
+/** The version of the Rust core (as in the `User-Agent`). */
+export function coreVersion() {
+  return wasm.version();
+}
