@@ -1,0 +1,143 @@
+//! Exit codes, mapped from the core's error kinds in this one place, and how failures are shown.
+
+use mca_attestation::Error;
+use serde_json::json;
+
+/// Success.
+pub const OK: u8 = 0;
+/// A local failure that is not the input's fault (e.g. an output file cannot be written).
+pub const OTHER: u8 = 1;
+/// Invalid input or configuration: nothing useful was sent.
+pub const INVALID: u8 = 2;
+/// The API answered with an error.
+pub const API: u8 = 3;
+/// Authentication or authorisation failed.
+pub const AUTH: u8 = 4;
+/// No usable answer: connection, timeout, unreadable response.
+pub const TRANSPORT: u8 = 5;
+/// The caller's deadline passed.
+pub const DEADLINE: u8 = 6;
+
+/// The exit code for an error kind of the core (`Error::kind()`).
+pub fn code_for_kind(kind: &str) -> u8 {
+    match kind {
+        "invalid" | "config" => INVALID,
+        "api" | "rate_limited" => API,
+        "unauthorized" | "forbidden" => AUTH,
+        "transport" | "decode" => TRANSPORT,
+        "deadline" => DEADLINE,
+        _ => OTHER,
+    }
+}
+
+/// Why a command failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// An error of the core (or the platform), with its kind.
+    Core(Error),
+    /// A local problem, with its exit code.
+    Local {
+        /// Exit code.
+        code: u8,
+        /// What went wrong.
+        message: String,
+    },
+    /// Already shown to the user (e.g. `validate`'s violations); only the exit code is left.
+    Silent(u8),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Core(e)
+    }
+}
+
+impl Failure {
+    /// A local failure with exit code 1 (e.g. writing a file).
+    pub fn other(message: impl Into<String>) -> Self {
+        Failure::Local {
+            code: OTHER,
+            message: message.into(),
+        }
+    }
+
+    /// Invalid input that is not a body (a file that cannot be read, a bad CSV).
+    pub fn input(message: impl Into<String>) -> Self {
+        Failure::Local {
+            code: INVALID,
+            message: message.into(),
+        }
+    }
+
+    /// The process exit code.
+    pub fn code(&self) -> u8 {
+        match self {
+            Failure::Core(e) => code_for_kind(e.kind()),
+            Failure::Local { code, .. } | Failure::Silent(code) => *code,
+        }
+    }
+
+    /// Prints the failure: a JSON object on stdout with `--json`, readable lines on stderr otherwise.
+    pub fn report(&self, json_output: bool) {
+        match self {
+            Failure::Core(e) if json_output => {
+                let value = serde_json::to_value(e).unwrap_or_else(|_| json!({"kind": e.kind()}));
+                println!("{}", json!({ "error": value, "message": e.to_string() }));
+            }
+            Failure::Core(e) => {
+                eprintln!("error ({}): {e}", e.kind());
+                if let Some(p) = e.problem() {
+                    if let Some(trace) = &p.trace_id {
+                        eprintln!("  traceId: {trace}");
+                    }
+                }
+                if matches!(e, Error::Invalid { .. }) {
+                    for v in e.violations() {
+                        eprintln!("  {}: {}", display_pointer(&v.pointer), v.detail);
+                    }
+                }
+            }
+            Failure::Local { message, .. } if json_output => {
+                println!(
+                    "{}",
+                    json!({"error": {"kind": "local", "message": message}, "message": message})
+                );
+            }
+            Failure::Local { message, .. } => eprintln!("error: {message}"),
+            Failure::Silent(_) => {}
+        }
+    }
+}
+
+/// A pointer for display (`(document)` for the whole document).
+pub fn display_pointer(pointer: &str) -> &str {
+    if pointer.is_empty() {
+        "(document)"
+    } else {
+        pointer
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_its_documented_code() {
+        let table = [
+            ("invalid", 2),
+            ("config", 2),
+            ("api", 3),
+            ("rate_limited", 3),
+            ("unauthorized", 4),
+            ("forbidden", 4),
+            ("transport", 5),
+            ("decode", 5),
+            ("deadline", 6),
+        ];
+        for (kind, code) in table {
+            assert_eq!(code_for_kind(kind), code, "{kind}");
+        }
+        assert_eq!(code_for_kind("something-new"), OTHER);
+    }
+}

@@ -1,0 +1,144 @@
+//! [`Net`]: the core's [`Platform`] over reqwest (rustls) and tokio. It only adapts types: no rule,
+//! no retry, no parsing lives here — the core's `Session` does all of that.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use mca_attestation::{Error, FlowEvent, Header, HttpRequest, HttpResponse, Platform, Timestamp};
+
+/// Called with each flow event (progress output of `demo` and `attestation ensure`).
+pub type EventHook = Arc<dyn Fn(&FlowEvent) + Send + Sync>;
+
+/// HTTP, sleep and clock for the core, over a shared reqwest client.
+#[derive(Clone)]
+pub struct Net {
+    client: reqwest::Client,
+    hook: Option<EventHook>,
+    verbose: bool,
+}
+
+impl Net {
+    /// A platform whose requests time out after `timeout` (no answer → `transport` error).
+    pub fn new(timeout: Duration, verbose: bool) -> Result<Self, Error> {
+        let client = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            // The core sees every status as sent: a redirect is not silently followed.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Self {
+            client,
+            hook: None,
+            verbose,
+        })
+    }
+
+    /// The same platform, reporting flow events to `hook`.
+    pub fn with_hook(mut self, hook: EventHook) -> Self {
+        self.hook = Some(hook);
+        self
+    }
+
+    /// The underlying HTTP client (the demo's simulated browser uses it too).
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+}
+
+/// A reqwest error with its causes ("connection refused", "operation timed out", …).
+pub fn describe(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+async fn exchange(
+    client: reqwest::Client,
+    request: HttpRequest,
+    verbose: bool,
+) -> Result<HttpResponse, Error> {
+    let started = Instant::now();
+    let method = reqwest::Method::from_bytes(request.method.as_str().as_bytes())
+        .map_err(|e| Error::config(format!("bad method: {e}")))?;
+    if verbose {
+        eprintln!("→ {} {}", request.method.as_str(), request.url);
+    }
+    let mut builder = client.request(method, &request.url);
+    for header in &request.headers {
+        builder = builder.header(header.name.as_str(), header.value.as_str());
+    }
+    if let Some(body) = request.body {
+        builder = builder.body(body);
+    }
+    let response = builder.send().await.map_err(|e| {
+        let message = describe(&e);
+        if verbose {
+            eprintln!("← no response: {message}");
+        }
+        Error::transport(message)
+    })?;
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            Header::new(
+                name.as_str(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    // A body cut off mid-way is a response that did not fully arrive: `transport`.
+    let bytes = response.bytes().await.map_err(|e| {
+        Error::transport(format!(
+            "status {status}, body interrupted: {}",
+            describe(&e)
+        ))
+    })?;
+    if verbose {
+        eprintln!(
+            "← {status} ({} bytes, {} ms)",
+            bytes.len(),
+            started.elapsed().as_millis()
+        );
+    }
+    Ok(HttpResponse::new(
+        status,
+        headers,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    ))
+}
+
+impl Platform for Net {
+    type SendFuture = Pin<Box<dyn Future<Output = Result<HttpResponse, Error>> + Send>>;
+    type SleepFuture = tokio::time::Sleep;
+
+    fn send(&self, request: HttpRequest) -> Self::SendFuture {
+        Box::pin(exchange(self.client.clone(), request, self.verbose))
+    }
+
+    fn sleep(&self, duration: Duration) -> Self::SleepFuture {
+        tokio::time::sleep(duration)
+    }
+
+    fn now(&self) -> Timestamp {
+        Timestamp::from_system_time(SystemTime::now())
+    }
+
+    fn event(&self, event: &FlowEvent) {
+        if let Some(hook) = &self.hook {
+            hook(event);
+        }
+    }
+}
