@@ -84,16 +84,21 @@ impl Failure {
                 let value = serde_json::to_value(e).unwrap_or_else(|_| json!({"kind": e.kind()}));
                 println!("{}", json!({ "error": value, "message": e.to_string() }));
             }
+            Failure::Core(Error::Invalid { violations }) => {
+                eprintln!(
+                    "error (invalid): {} violation{}",
+                    violations.len(),
+                    if violations.len() == 1 { "" } else { "s" }
+                );
+                for v in violations {
+                    eprintln!("  {}: {}", display_pointer(&v.pointer), v.detail);
+                }
+            }
             Failure::Core(e) => {
                 eprintln!("error ({}): {e}", e.kind());
                 if let Some(p) = e.problem() {
                     if let Some(trace) = &p.trace_id {
                         eprintln!("  traceId: {trace}");
-                    }
-                }
-                if matches!(e, Error::Invalid { .. }) {
-                    for v in e.violations() {
-                        eprintln!("  {}: {}", display_pointer(&v.pointer), v.detail);
                     }
                 }
             }
