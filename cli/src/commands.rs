@@ -175,6 +175,10 @@ pub struct ValidateArgs {
     /// Body kind (default: detected — currencyCode, domainPrefix or partnerAttestation mean add-csp-service).
     #[arg(long, value_enum)]
     pub kind: Option<BodyKind>,
+    /// Check acceptanceDate against this instant (RFC 3339) instead of the clock, e.g. the time the
+    /// body will be sent.
+    #[arg(long, value_name = "WHEN")]
+    pub now: Option<String>,
 }
 
 /// Options of `mca token`.
@@ -368,7 +372,11 @@ fn as_body<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, Error> {
 pub fn validate(ctx: &Context, args: ValidateArgs) -> Result<(), Failure> {
     let value: Value = input::read_json(&args.file)?;
     let kind = args.kind.unwrap_or_else(|| detect(&value));
-    let now = Timestamp::from_system_time(SystemTime::now());
+    let now = match &args.now {
+        Some(text) => Timestamp::parse_rfc3339(text)
+            .map_err(|e| Failure::input(format!("--now {text:?}: {e}")))?,
+        None => Timestamp::from_system_time(SystemTime::now()),
+    };
     let (name, verdict) = match kind {
         BodyKind::StartAttestation => (
             "start_attestation",
@@ -429,6 +437,31 @@ pub async fn token(ctx: &Context, args: TokenArgs) -> Result<(), Failure> {
         }));
     } else {
         output::token(&token, args.reveal);
+    }
+    Ok(())
+}
+
+/// `mca config`: the configuration as resolved from flags, environment and file (secrets hidden).
+pub fn show_config(ctx: &Context) -> Result<(), Failure> {
+    let resolved = ctx.connection.resolve()?;
+    let config = resolved.client_config()?;
+    let auth = resolved.auth_summary();
+    if ctx.json {
+        output::json(&json!({
+            "baseUrl": config.base_url.as_str(),
+            "tokenUrl": config.token_url,
+            "resellerId": config.reseller_id.as_str(),
+            "auth": auth,
+            "userAgent": config.user_agent(),
+        }));
+    } else {
+        output::table(&[
+            ("baseUrl", config.base_url.as_str().to_string()),
+            ("tokenUrl", config.token_url.clone()),
+            ("resellerId", config.reseller_id.to_string()),
+            ("auth", auth),
+            ("userAgent", config.user_agent()),
+        ]);
     }
     Ok(())
 }

@@ -211,8 +211,8 @@ impl Resolved {
         }
     }
 
-    /// A session for the configured API.
-    pub fn session(&self) -> Result<Session, Error> {
+    /// The client configuration (base URL, reseller, token URL), checked by the core.
+    pub fn client_config(&self) -> Result<ClientConfig, Error> {
         let base_url = self.base_url.as_deref().ok_or_else(|| {
             Error::config(
                 "no API base URL: give --base-url, MCA_BASE_URL or base_url in --config \
@@ -229,6 +229,28 @@ impl Resolved {
             config = config.with_token_url(url)?;
         }
         config.correlation_id = self.correlation_id.clone();
-        Ok(Session::new(config, self.auth()?))
+        Ok(config)
+    }
+
+    /// How requests would be authorised, without any secret.
+    pub fn auth_summary(&self) -> String {
+        match self.auth() {
+            Ok(Auth::Bearer(_)) => "bearer token (hidden)".into(),
+            Ok(Auth::Password(c)) => format!(
+                "password grant as {:?}{} (password hidden)",
+                c.username,
+                c.client_id
+                    .as_ref()
+                    .map(|id| format!(", client {id:?}"))
+                    .unwrap_or_default()
+            ),
+            Ok(Auth::None) => "none".into(),
+            Err(e) => format!("none ({e})"),
+        }
+    }
+
+    /// A session for the configured API.
+    pub fn session(&self) -> Result<Session, Error> {
+        Ok(Session::new(self.client_config()?, self.auth()?))
     }
 }

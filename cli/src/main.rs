@@ -84,6 +84,9 @@ enum Command {
         after_help = "Examples:\n  MCA_USERNAME=u MCA_PASSWORD=p mca token --base-url https://api.example.com --reseller-id <GUID>\n  export MCA_TOKEN=$(mca token --reveal)"
     )]
     Token(commands::TokenArgs),
+    /// Show the configuration as resolved from flags, environment and --config (secrets hidden).
+    #[command(after_help = "Examples:\n  mca config\n  mca config --config mca.toml --json")]
+    Config,
     /// Acceptance state of many organisations, as CSV or JSON.
     #[command(after_help = report::AFTER_HELP)]
     Report(report::ReportArgs),
@@ -163,6 +166,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Validate(args) => commands::validate(&ctx, args),
         Command::Token(args) => commands::token(&ctx, args).await,
         Command::Report(args) => report::run(&ctx, args).await,
+        Command::Config => commands::show_config(&ctx),
     }
 }
 
