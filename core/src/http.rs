@@ -36,6 +36,8 @@ impl Method {
 /// One header line.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+// The redacting `Debug` becomes `toString`/`__repr__` in the uniffi bindings.
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Header {
     /// Header name.
@@ -71,6 +73,8 @@ impl fmt::Debug for Header {
 /// A request for the platform to send.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+// The redacting `Debug` becomes `toString`/`__repr__` in the uniffi bindings.
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct HttpRequest {
     /// Which operation this is (for logs, metrics and progress callbacks; not sent).

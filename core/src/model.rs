@@ -12,6 +12,8 @@ use crate::timestamp::Timestamp;
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+// The redacting `Debug` becomes `toString`/`__repr__` in the uniffi bindings.
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Signer {
     /// Given name.

@@ -33,6 +33,8 @@ pub enum ClientAuth {
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+// The redacting `Debug` becomes `toString`/`__repr__` in the uniffi bindings.
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Credentials {
     /// API user name.
@@ -71,6 +73,8 @@ impl fmt::Debug for Credentials {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+// The redacting `Debug` becomes `toString`/`__repr__` in the uniffi bindings.
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Token {
     /// The bearer token.
