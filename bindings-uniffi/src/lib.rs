@@ -1,1 +1,583 @@
-//! uniffi bindings (see issue 6).
+//! uniffi bindings of the `mca-attestation` core, shared by Python and Kotlin.
+//!
+//! The native library opens no socket and owns no timer: the host language provides HTTP, sleep
+//! and the clock through foreign traits, and this crate adapts them to the core's
+//! [`mca_attestation::Platform`]. The core's [`Session`] owns every loop, retry and parse.
+//!
+//! Two clients over the same core:
+//!
+//! - [`McaClient`]: `async` methods over the async foreign traits [`HttpTransport`] and [`Runtime`]
+//!   (Python `asyncio`, Kotlin coroutines; no tokio involved).
+//! - [`McaBlockingClient`]: blocking methods over [`BlockingHttpTransport`] and [`BlockingRuntime`]
+//!   (plain threads). Its platform futures are ready when created, so the core's driver runs to
+//!   completion on the calling thread.
+//!
+//! Model types and the error ([`mca_attestation::Error`]) come from the core's uniffi namespace
+//! `mca_attestation`; this crate's own items live in namespace `mca_uniffi`.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![allow(clippy::result_large_err)]
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::{Duration, SystemTime};
+
+use mca_attestation::{
+    validate, Acceptance, AddCspService, Attestation, AttestationStarted, Auth, ClientConfig,
+    Credentials, CspServiceAdded, EnsureOptions, EnsureOutcome, Error, FlowEvent, HttpRequest,
+    HttpResponse, OrganizationId, Platform, PollOptions, RefreshOutcome, Session,
+    StartAttestation, Timestamp, Token,
+};
+
+uniffi::setup_scaffolding!("mca_uniffi");
+
+/// Why a host transport produced no response.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum TransportError {
+    /// No response arrived (connection refused or reset, DNS, TLS, timeout). The core may retry
+    /// the request where that is safe; otherwise the caller gets a `transport` error.
+    #[error("{message}")]
+    Failed {
+        /// What the host reported.
+        message: String,
+    },
+    /// The host gave up on purpose (cancellation, a bug in user code): the flow stops at once
+    /// without retrying. The host usually re-raises its own exception afterwards.
+    #[error("{message}")]
+    Aborted {
+        /// What the host reported.
+        message: String,
+    },
+}
+
+impl From<uniffi::UnexpectedUniFFICallbackError> for TransportError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        TransportError::Aborted {
+            message: format!("unexpected error in the host transport: {}", e.reason),
+        }
+    }
+}
+
+impl TransportError {
+    fn into_core(self) -> Error {
+        match self {
+            TransportError::Failed { message } => Error::Transport { message },
+            TransportError::Aborted { message } => Error::Config {
+                message: format!("transport aborted: {message}"),
+            },
+        }
+    }
+}
+
+/// The host's asynchronous HTTP client (Python `asyncio`, Kotlin coroutines).
+#[uniffi::export(with_foreign)]
+#[async_trait::async_trait]
+pub trait HttpTransport: Send + Sync {
+    /// Sends `request` and returns whatever response arrived, whatever its status; fails with
+    /// [`TransportError::Failed`] only when no response arrived.
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
+}
+
+/// The host's blocking HTTP client.
+#[uniffi::export(with_foreign)]
+pub trait BlockingHttpTransport: Send + Sync {
+    /// Sends `request` and returns whatever response arrived, whatever its status; fails with
+    /// [`TransportError::Failed`] only when no response arrived.
+    fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
+}
+
+/// The host's clock and asynchronous sleep.
+#[uniffi::export(with_foreign)]
+#[async_trait::async_trait]
+pub trait Runtime: Send + Sync {
+    /// The current time.
+    fn now(&self) -> SystemTime;
+    /// Waits `duration` without blocking the host's event loop.
+    async fn sleep(&self, duration: Duration);
+}
+
+/// The host's clock and blocking sleep.
+#[uniffi::export(with_foreign)]
+pub trait BlockingRuntime: Send + Sync {
+    /// The current time.
+    fn now(&self) -> SystemTime;
+    /// Blocks the calling thread for `duration`.
+    fn sleep(&self, duration: Duration);
+}
+
+/// Receives flow progress ([`FlowEvent`]s carry no signer details).
+#[uniffi::export(with_foreign)]
+pub trait EventListener: Send + Sync {
+    /// Called for each event, in order, on the thread driving the flow.
+    fn on_event(&self, event: FlowEvent);
+}
+
+/// How requests are authorised.
+#[derive(Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum ClientAuthConfig {
+    /// No `Authorization` header.
+    None,
+    /// A bearer token obtained elsewhere.
+    Token {
+        /// The bearer token.
+        token: String,
+    },
+    /// Password grant against the token endpoint; tokens are cached and renewed by the core.
+    Credentials {
+        /// The credentials.
+        credentials: Credentials,
+    },
+}
+
+impl fmt::Debug for ClientAuthConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.to_auth(), f)
+    }
+}
+
+impl ClientAuthConfig {
+    fn to_auth(&self) -> Auth {
+        match self {
+            ClientAuthConfig::None => Auth::None,
+            ClientAuthConfig::Token { token } => Auth::Bearer(token.clone()),
+            ClientAuthConfig::Credentials { credentials } => Auth::Password(credentials.clone()),
+        }
+    }
+}
+
+/// Everything a client needs besides its host platform.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ClientOptions {
+    /// API base URL (https; http only for loopback hosts).
+    pub base_url: String,
+    /// Reseller GUID.
+    pub reseller_id: String,
+    /// Authorisation.
+    pub auth: ClientAuthConfig,
+    /// Which binding sends (`python`, `kotlin`, …), for the `User-Agent`.
+    pub binding: String,
+    /// Extra `User-Agent` product, e.g. `acme-onboarding/2.1`.
+    #[uniffi(default = None)]
+    pub user_agent_extra: Option<String>,
+    /// Sent as `X-Correlation-Id` on every request when set.
+    #[uniffi(default = None)]
+    pub correlation_id: Option<String>,
+    /// Token endpoint; `<base_url>/connect/token` when absent.
+    #[uniffi(default = None)]
+    pub token_url: Option<String>,
+}
+
+fn session(options: &ClientOptions) -> Result<Session, Error> {
+    let mut config = ClientConfig::new(&options.base_url, &options.reseller_id, &options.binding)?;
+    if let Some(url) = &options.token_url {
+        config = config.with_token_url(url)?;
+    }
+    config.user_agent_extra = options.user_agent_extra.clone();
+    config.correlation_id = options.correlation_id.clone();
+    Ok(Session::new(config, options.auth.to_auth()))
+}
+
+fn org(id: &str) -> Result<OrganizationId, Error> {
+    OrganizationId::parse(id)
+}
+
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+/// [`Platform`] over the async foreign traits.
+struct AsyncHost {
+    transport: Arc<dyn HttpTransport>,
+    runtime: Arc<dyn Runtime>,
+    listener: Option<Arc<dyn EventListener>>,
+}
+
+impl Platform for AsyncHost {
+    type SendFuture = BoxFuture<Result<HttpResponse, Error>>;
+    type SleepFuture = BoxFuture<()>;
+
+    fn send(&self, request: HttpRequest) -> Self::SendFuture {
+        let transport = Arc::clone(&self.transport);
+        Box::pin(async move {
+            transport
+                .send(request)
+                .await
+                .map_err(TransportError::into_core)
+        })
+    }
+
+    fn sleep(&self, duration: Duration) -> Self::SleepFuture {
+        let runtime = Arc::clone(&self.runtime);
+        Box::pin(async move { runtime.sleep(duration).await })
+    }
+
+    fn now(&self) -> Timestamp {
+        Timestamp::from_system_time(self.runtime.now())
+    }
+
+    fn event(&self, event: &FlowEvent) {
+        if let Some(listener) = &self.listener {
+            listener.on_event(event.clone());
+        }
+    }
+}
+
+/// [`Platform`] over the blocking foreign traits: every future is ready when created.
+struct BlockingHost {
+    transport: Arc<dyn BlockingHttpTransport>,
+    runtime: Arc<dyn BlockingRuntime>,
+    listener: Option<Arc<dyn EventListener>>,
+}
+
+impl Platform for BlockingHost {
+    type SendFuture = std::future::Ready<Result<HttpResponse, Error>>;
+    type SleepFuture = std::future::Ready<()>;
+
+    fn send(&self, request: HttpRequest) -> Self::SendFuture {
+        std::future::ready(
+            self.transport
+                .send(request)
+                .map_err(TransportError::into_core),
+        )
+    }
+
+    fn sleep(&self, duration: Duration) -> Self::SleepFuture {
+        self.runtime.sleep(duration);
+        std::future::ready(())
+    }
+
+    fn now(&self) -> Timestamp {
+        Timestamp::from_system_time(self.runtime.now())
+    }
+
+    fn event(&self, event: &FlowEvent) {
+        if let Some(listener) = &self.listener {
+            listener.on_event(event.clone());
+        }
+    }
+}
+
+/// Wakes a parked thread.
+struct ThreadWaker(std::thread::Thread);
+
+impl Wake for ThreadWaker {
+    fn wake(self: Arc<Self>) {
+        self.0.unpark();
+    }
+}
+
+/// Runs a future on the calling thread. With [`BlockingHost`] every inner future is ready at
+/// once, so this finishes on the first poll; parking covers any future that is not.
+fn block_on<F: Future>(future: F) -> F::Output {
+    let waker = Waker::from(Arc::new(ThreadWaker(std::thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        match future.as_mut().poll(&mut cx) {
+            Poll::Ready(output) => return output,
+            Poll::Pending => std::thread::park(),
+        }
+    }
+}
+
+/// Asynchronous client: each method is a uniffi `async` function driven by the host's executor.
+#[derive(uniffi::Object)]
+pub struct McaClient {
+    session: Session,
+    host: AsyncHost,
+}
+
+impl fmt::Debug for McaClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("McaClient")
+            .field("session", &self.session)
+            .finish_non_exhaustive()
+    }
+}
+
+#[uniffi::export]
+impl McaClient {
+    /// A client; `config` errors for a bad base URL or reseller id.
+    #[uniffi::constructor]
+    pub fn new(
+        options: ClientOptions,
+        transport: Arc<dyn HttpTransport>,
+        runtime: Arc<dyn Runtime>,
+        listener: Option<Arc<dyn EventListener>>,
+    ) -> Result<Arc<Self>, Error> {
+        Ok(Arc::new(Self {
+            session: session(&options)?,
+            host: AsyncHost {
+                transport,
+                runtime,
+                listener,
+            },
+        }))
+    }
+
+    /// The normalised base URL (ends in `/`).
+    pub fn base_url(&self) -> String {
+        self.session.config().base_url.as_str().to_string()
+    }
+
+    /// The `User-Agent` sent with every request.
+    pub fn user_agent(&self) -> String {
+        self.session.config().user_agent()
+    }
+
+    /// Validates and normalises a start body against the host clock; sends nothing.
+    pub fn validate_start_attestation(
+        &self,
+        input: StartAttestation,
+    ) -> Result<StartAttestation, Error> {
+        validate::start_attestation(&input, self.host.now())
+    }
+
+    /// Validates and normalises an add-CSP-service body against the host clock; sends nothing.
+    pub fn validate_add_csp_service(&self, input: AddCspService) -> Result<AddCspService, Error> {
+        validate::add_csp_service(&input, self.host.now())
+    }
+
+    /// Normalises an organisation GUID (`invalid` at `/organizationId` otherwise).
+    pub fn normalize_organization_id(&self, organization_id: String) -> Result<String, Error> {
+        org(&organization_id).map(|o| o.to_string())
+    }
+
+    /// A valid access token (cached or fetched; password auth only).
+    pub async fn token(&self) -> Result<Token, Error> {
+        self.session.token(&self.host).await
+    }
+
+    /// Starts a partner attestation (validated first; never retried blindly).
+    pub async fn start_attestation(
+        &self,
+        organization_id: String,
+        input: StartAttestation,
+    ) -> Result<AttestationStarted, Error> {
+        let org = org(&organization_id)?;
+        self.session
+            .start_attestation(&self.host, &org, input)
+            .await
+    }
+
+    /// The ongoing attestation, or none (404).
+    pub async fn get_attestation(
+        &self,
+        organization_id: String,
+    ) -> Result<Option<Attestation>, Error> {
+        let org = org(&organization_id)?;
+        self.session.get_attestation(&self.host, &org).await
+    }
+
+    /// Finalizes an accepted attestation.
+    pub async fn finalize_attestation(&self, organization_id: String) -> Result<(), Error> {
+        let org = org(&organization_id)?;
+        self.session.finalize_attestation(&self.host, &org).await
+    }
+
+    /// The acceptance state.
+    pub async fn get_acceptance(&self, organization_id: String) -> Result<Acceptance, Error> {
+        let org = org(&organization_id)?;
+        self.session.get_acceptance(&self.host, &org).await
+    }
+
+    /// Asks for a re-sync of the acceptance state (429 is the value `AlreadyRunning`).
+    pub async fn refresh_acceptance(
+        &self,
+        organization_id: String,
+    ) -> Result<RefreshOutcome, Error> {
+        let org = org(&organization_id)?;
+        self.session.refresh_acceptance(&self.host, &org).await
+    }
+
+    /// Adds the CSP service (automatic attestation when `partner_attestation` is set).
+    pub async fn add_csp_service(
+        &self,
+        organization_id: String,
+        input: AddCspService,
+    ) -> Result<CspServiceAdded, Error> {
+        let org = org(&organization_id)?;
+        self.session.add_csp_service(&self.host, &org, input).await
+    }
+
+    /// Polls until the signer accepted or the link expired.
+    pub async fn wait_for_signature(
+        &self,
+        organization_id: String,
+        options: PollOptions,
+    ) -> Result<mca_attestation::WaitOutcome, Error> {
+        let org = org(&organization_id)?;
+        self.session
+            .wait_for_signature(&self.host, &org, options)
+            .await
+    }
+
+    /// Makes sure the customer has accepted, doing only what is missing.
+    pub async fn ensure_accepted(
+        &self,
+        organization_id: String,
+        input: StartAttestation,
+        options: EnsureOptions,
+    ) -> Result<EnsureOutcome, Error> {
+        let org = org(&organization_id)?;
+        self.session
+            .ensure_accepted(&self.host, &org, input, options)
+            .await
+    }
+}
+
+/// Blocking client: each method runs the core's driver on the calling thread.
+#[derive(uniffi::Object)]
+pub struct McaBlockingClient {
+    session: Session,
+    host: BlockingHost,
+}
+
+impl fmt::Debug for McaBlockingClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("McaBlockingClient")
+            .field("session", &self.session)
+            .finish_non_exhaustive()
+    }
+}
+
+#[uniffi::export]
+impl McaBlockingClient {
+    /// A client; `config` errors for a bad base URL or reseller id.
+    #[uniffi::constructor]
+    pub fn new(
+        options: ClientOptions,
+        transport: Arc<dyn BlockingHttpTransport>,
+        runtime: Arc<dyn BlockingRuntime>,
+        listener: Option<Arc<dyn EventListener>>,
+    ) -> Result<Arc<Self>, Error> {
+        Ok(Arc::new(Self {
+            session: session(&options)?,
+            host: BlockingHost {
+                transport,
+                runtime,
+                listener,
+            },
+        }))
+    }
+
+    /// The normalised base URL (ends in `/`).
+    pub fn base_url(&self) -> String {
+        self.session.config().base_url.as_str().to_string()
+    }
+
+    /// The `User-Agent` sent with every request.
+    pub fn user_agent(&self) -> String {
+        self.session.config().user_agent()
+    }
+
+    /// Validates and normalises a start body against the host clock; sends nothing.
+    pub fn validate_start_attestation(
+        &self,
+        input: StartAttestation,
+    ) -> Result<StartAttestation, Error> {
+        validate::start_attestation(&input, self.host.now())
+    }
+
+    /// Validates and normalises an add-CSP-service body against the host clock; sends nothing.
+    pub fn validate_add_csp_service(&self, input: AddCspService) -> Result<AddCspService, Error> {
+        validate::add_csp_service(&input, self.host.now())
+    }
+
+    /// Normalises an organisation GUID (`invalid` at `/organizationId` otherwise).
+    pub fn normalize_organization_id(&self, organization_id: String) -> Result<String, Error> {
+        org(&organization_id).map(|o| o.to_string())
+    }
+
+    /// A valid access token (cached or fetched; password auth only).
+    pub fn token(&self) -> Result<Token, Error> {
+        block_on(self.session.token(&self.host))
+    }
+
+    /// Starts a partner attestation (validated first; never retried blindly).
+    pub fn start_attestation(
+        &self,
+        organization_id: String,
+        input: StartAttestation,
+    ) -> Result<AttestationStarted, Error> {
+        let org = org(&organization_id)?;
+        block_on(self.session.start_attestation(&self.host, &org, input))
+    }
+
+    /// The ongoing attestation, or none (404).
+    pub fn get_attestation(&self, organization_id: String) -> Result<Option<Attestation>, Error> {
+        let org = org(&organization_id)?;
+        block_on(self.session.get_attestation(&self.host, &org))
+    }
+
+    /// Finalizes an accepted attestation.
+    pub fn finalize_attestation(&self, organization_id: String) -> Result<(), Error> {
+        let org = org(&organization_id)?;
+        block_on(self.session.finalize_attestation(&self.host, &org))
+    }
+
+    /// The acceptance state.
+    pub fn get_acceptance(&self, organization_id: String) -> Result<Acceptance, Error> {
+        let org = org(&organization_id)?;
+        block_on(self.session.get_acceptance(&self.host, &org))
+    }
+
+    /// Asks for a re-sync of the acceptance state (429 is the value `AlreadyRunning`).
+    pub fn refresh_acceptance(&self, organization_id: String) -> Result<RefreshOutcome, Error> {
+        let org = org(&organization_id)?;
+        block_on(self.session.refresh_acceptance(&self.host, &org))
+    }
+
+    /// Adds the CSP service (automatic attestation when `partner_attestation` is set).
+    pub fn add_csp_service(
+        &self,
+        organization_id: String,
+        input: AddCspService,
+    ) -> Result<CspServiceAdded, Error> {
+        let org = org(&organization_id)?;
+        block_on(self.session.add_csp_service(&self.host, &org, input))
+    }
+
+    /// Polls until the signer accepted or the link expired.
+    pub fn wait_for_signature(
+        &self,
+        organization_id: String,
+        options: PollOptions,
+    ) -> Result<mca_attestation::WaitOutcome, Error> {
+        let org = org(&organization_id)?;
+        block_on(self.session.wait_for_signature(&self.host, &org, options))
+    }
+
+    /// Makes sure the customer has accepted, doing only what is missing.
+    pub fn ensure_accepted(
+        &self,
+        organization_id: String,
+        input: StartAttestation,
+        options: EnsureOptions,
+    ) -> Result<EnsureOutcome, Error> {
+        let org = org(&organization_id)?;
+        block_on(
+            self.session
+                .ensure_accepted(&self.host, &org, input, options),
+        )
+    }
+}
+
+/// The core's version (the `User-Agent` version).
+#[uniffi::export]
+pub fn core_version() -> String {
+    mca_attestation::VERSION.to_string()
+}
+
+/// Serialises acceptance evidence as the core's JSON (camelCase members, RFC 3339 times).
+#[uniffi::export]
+pub fn evidence_to_json(evidence: mca_attestation::AcceptanceEvidence) -> String {
+    evidence.to_json()
+}
+
+/// The core's one-line message for an error (never contains secrets or signer details).
+#[uniffi::export]
+pub fn describe_error(error: Error) -> String {
+    error.to_string()
+}
