@@ -1,0 +1,217 @@
+"""Helpers for the vector runner: JSON conversion, subset matching, error checks, fake clocks."""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import datetime as dt
+import enum
+import json
+import pathlib
+import re
+from typing import Any, Dict, List, Optional
+
+import mca_attestation as mca
+
+VECTORS = pathlib.Path(__file__).resolve().parents[2] / "tests" / "vectors"
+
+
+def load(name: str) -> Dict[str, Any]:
+    with open(VECTORS / name, encoding="utf-8") as f:
+        data: Dict[str, Any] = json.load(f)
+    return data
+
+
+_TS = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})?$"
+)
+
+
+def instant_ns(text: str) -> int:
+    """Nanoseconds since the epoch of an RFC 3339 text (no offset = UTC)."""
+    m = _TS.match(text.strip())
+    if not m:
+        raise ValueError(f"not a timestamp: {text!r}")
+    y, mo, d, h, mi, s = (int(m.group(i)) for i in range(1, 7))
+    frac = int((m.group(7) or "0").ljust(9, "0"))
+    secs = calendar.timegm((y, mo, d, h, mi, s, 0, 0, 0))
+    off = m.group(8)
+    if off and off not in ("Z", "z"):
+        sign = 1 if off[0] == "+" else -1
+        secs -= sign * (int(off[1:3]) * 3600 + int(off[4:6]) * 60)
+    return secs * 1_000_000_000 + frac
+
+
+def datetime_ns(value: dt.datetime) -> int:
+    delta = value - dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    return (delta // dt.timedelta(microseconds=1)) * 1000
+
+
+def parse_dt(text: str) -> dt.datetime:
+    ns = instant_ns(text)
+    return dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(microseconds=ns // 1000)
+
+
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
+
+
+def ms(d: dt.timedelta) -> int:
+    return round(d.total_seconds() * 1000)
+
+
+def to_json(value: Any, drop_none: bool = False) -> Any:
+    """A public value in the core's JSON form (camelCase; datetimes kept for instant comparison)."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out: Dict[str, Any] = {}
+        for f in dataclasses.fields(value):
+            if f.name.startswith("_"):
+                continue
+            v = getattr(value, f.name)
+            if drop_none and v is None:
+                continue
+            if isinstance(v, dt.timedelta):
+                out[camel(f.name) + "Ms"] = ms(v)
+            elif f.name == "retry_after" and v is None:
+                out["retryAfterMs"] = None
+            else:
+                out[camel(f.name)] = to_json(v, drop_none)
+        return out
+    if isinstance(value, list):
+        return [to_json(v, drop_none) for v in value]
+    return value
+
+
+def match(got: Any, want: Any, path: str, diffs: List[str], subset: bool = True) -> None:
+    """Compares like the README says: objects as subsets (arrays whole), timestamps as instants."""
+    if isinstance(got, dt.datetime) and isinstance(want, str):
+        if abs(datetime_ns(got) - instant_ns(want)) >= 1000:  # Python keeps microseconds
+            diffs.append(f"{path}: {got.isoformat()} != {want}")
+        return
+    if isinstance(want, dict):
+        if not isinstance(got, dict):
+            diffs.append(f"{path}: {got!r} is not an object (want {want})")
+            return
+        if not subset and set(got) != set(want):
+            diffs.append(f"{path}: members {sorted(got)} != {sorted(want)}")
+        for k, w in want.items():
+            if k not in got:
+                diffs.append(f"{path}/{k}: missing")
+            else:
+                match(got[k], w, f"{path}/{k}", diffs, subset)
+        return
+    if isinstance(want, list):
+        if not isinstance(got, list) or len(got) != len(want):
+            diffs.append(f"{path}: {got!r} != {want!r}")
+            return
+        for i, (g, w) in enumerate(zip(got, want)):
+            match(g, w, f"{path}/{i}", diffs, subset=False)
+        return
+    if type(got) is not type(want) or got != want:
+        if not (isinstance(got, (int, float)) and isinstance(want, (int, float)) and got == want and not isinstance(got, bool)):
+            diffs.append(f"{path}: {got!r} != {want!r}")
+
+
+def check_error(err: BaseException, want: Dict[str, Any]) -> List[str]:
+    """Differences between a raised error and an error expectation."""
+    if not isinstance(err, mca.McaError):
+        return [f"not an McaError: {err!r}"]
+    diffs: List[str] = []
+    if err.kind != want["kind"]:
+        diffs.append(f"kind {err.kind} != {want['kind']} ({err})")
+    got = {
+        "status": err.status,
+        "code": err.code,
+        "title": err.title,
+        "detail": err.detail,
+        "traceId": err.trace_id,
+        "retryAfterMs": ms(err.retry_after) if err.retry_after is not None else None,
+    }
+    for key, value in got.items():
+        if key in want and want[key] != value:
+            diffs.append(f"{key} {value!r} != {want[key]!r}")
+    if "pointers" in want and [v.pointer for v in err.violations] != want["pointers"]:
+        diffs.append(f"pointers {[v.pointer for v in err.violations]} != {want['pointers']} ({err})")
+    if "violations" in want:
+        vs = [{"pointer": v.pointer, "detail": v.detail} for v in err.violations]
+        if vs != want["violations"]:
+            diffs.append(f"violations {vs} != {want['violations']}")
+    return diffs
+
+
+def signer(j: Optional[Dict[str, Any]]) -> mca.Signer:
+    j = j or {}
+    return mca.Signer(
+        j.get("firstName", ""), j.get("lastName", ""), j.get("emailAddress", ""), j.get("phoneNumber", "")
+    )
+
+
+def start_input(j: Dict[str, Any]) -> mca.StartAttestation:
+    return mca.StartAttestation(
+        signer=signer(j.get("signer")),
+        country=j.get("country", ""),
+        acceptance_date=j.get("acceptanceDate", ""),
+        language=j.get("language"),
+    )
+
+
+def csp_input(j: Dict[str, Any]) -> mca.AddCspService:
+    pa = j.get("partnerAttestation")
+    return mca.AddCspService(
+        currency_code=j.get("currencyCode", ""),
+        contact_email=j.get("contactEmail", ""),
+        domain_prefix=j.get("domainPrefix", ""),
+        id=j.get("id"),
+        organization_number=j.get("organizationNumber"),
+        contact_first_name=j.get("contactFirstName"),
+        contact_last_name=j.get("contactLastName"),
+        contact_phone=j.get("contactPhone"),
+        city=j.get("city"),
+        address=j.get("address"),
+        postal_code=j.get("postalCode"),
+        partner_attestation=None
+        if pa is None
+        else mca.PartnerAttestation(
+            signer=signer(pa.get("signer")),
+            country=pa.get("country", ""),
+            acceptance_date=pa.get("acceptanceDate", ""),
+            language=pa.get("language"),
+            automatic_flow=pa.get("automaticFlow", False),
+        ),
+    )
+
+
+def response(j: Dict[str, Any]) -> mca.HttpResponse:
+    return mca.HttpResponse.of(j["status"], j.get("headers") or {}, j.get("body", ""))
+
+
+def credentials(j: Dict[str, Any]) -> mca.Credentials:
+    return mca.Credentials(
+        username=j["username"],
+        password=j["password"],
+        client_id=j.get("clientId"),
+        client_secret=j.get("clientSecret"),
+        client_auth="body" if j.get("clientAuth") == "body" else "basic",
+        scope=j.get("scope"),
+    )
+
+
+class FakeClock:
+    """A clock that moves only when the code under test sleeps."""
+
+    def __init__(self, now: str) -> None:
+        self.now = parse_dt(now)
+        self.slept: List[int] = []
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(round(seconds * 1000))
+        self.now += dt.timedelta(seconds=seconds)
+
+    async def async_sleep(self, seconds: float) -> None:
+        self.sleep(seconds)
