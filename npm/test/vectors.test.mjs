@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, validateStartAttestation, validateAddCspService } from 'mca-attestation';
 import { recordingFetch, fakeClock, header, assertSubset, assertError, rejection, userAgentPattern } from './support.mjs';
 
-const dir = fileURLToPath(new URL('../../tests/vectors/', import.meta.url));
+const dir = process.env.MCA_VECTORS_DIR ?? fileURLToPath(new URL('../../tests/vectors/', import.meta.url));
 const load = (name) => JSON.parse(readFileSync(dir + name, 'utf8'));
 const DEFAULT_CONFIG = { baseUrl: 'https://api.example.test/', resellerId: '11111111-1111-4111-8111-111111111111' };
 const KNOWN = ['validation.json', 'requests.json', 'responses.json', 'flows.json'];
