@@ -228,7 +228,7 @@ class Client(_Common):
             self._raise(err)
 
     def __repr__(self) -> str:
-        return self._repr("Client", self.base_url)
+        return self._repr("Client", self._options.base_url)
 
     @property
     def base_url(self) -> str:
@@ -392,7 +392,7 @@ class AsyncClient(_Common):
             self._raise(err)
 
     def __repr__(self) -> str:
-        return self._repr("AsyncClient", self.base_url)
+        return self._repr("AsyncClient", self._options.base_url)
 
     @property
     def base_url(self) -> str:
