@@ -332,12 +332,9 @@ pub fn retry_after(value: &str, now: Timestamp) -> Option<Duration> {
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
-    let format = time::macros::format_description!(
-        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-    );
-    let date = time::PrimitiveDateTime::parse(value, &format)
-        .ok()?
-        .assume_utc();
+    // An IMF-fixdate (`Wed, 21 Oct 2015 07:28:00 GMT`) is a valid RFC 2822 date-time.
+    let date =
+        time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc2822).ok()?;
     let at = Timestamp::from_unix_millis(date.unix_timestamp().checked_mul(1000)?)?;
     Some(at.since(now))
 }
