@@ -1,0 +1,103 @@
+package com.cloudmore.mca
+
+import com.cloudmore.mca.model.Acceptance
+import com.cloudmore.mca.model.AddCspService
+import com.cloudmore.mca.model.Attestation
+import com.cloudmore.mca.model.AttestationStarted
+import com.cloudmore.mca.model.CspServiceAdded
+import com.cloudmore.mca.model.EnsureOptions
+import com.cloudmore.mca.model.EnsureOutcome
+import com.cloudmore.mca.model.PollOptions
+import com.cloudmore.mca.model.RefreshOutcome
+import com.cloudmore.mca.model.StartAttestation
+import com.cloudmore.mca.model.Token
+import com.cloudmore.mca.model.WaitOutcome
+import com.cloudmore.mca.ffi.McaBlockingClient as FfiBlockingClient
+
+/**
+ * Blocking client of the MCA Partner Attestation API, for Java and for threads that may block
+ * (never the Android main thread). Each call runs the core's driver on the calling thread: HTTP
+ * through [BlockingHttpTransport], waits through [McaBlockingRuntime]. Methods throw
+ * [McaException] (unchecked). The same method names as [McaClient].
+ */
+class McaBlockingClient
+    @JvmOverloads
+    constructor(
+        options: McaClientOptions,
+        transport: BlockingHttpTransport = HttpUrlConnectionTransport(),
+        runtime: McaBlockingRuntime = SystemBlockingRuntime,
+        listener: McaEventListener? = null,
+    ) : AutoCloseable {
+        private val auth = options.auth
+        private val inner: FfiBlockingClient =
+            mapped {
+                FfiBlockingClient(
+                    options.toFfi(),
+                    BlockingTransportAdapter(transport),
+                    BlockingRuntimeAdapter(runtime),
+                    listener?.let(::ListenerAdapter),
+                )
+            }
+
+        /** The normalised base URL (ends in `/`). */
+        val baseUrl: String get() = inner.baseUrl()
+
+        /** The `User-Agent` sent with every request. */
+        val userAgent: String get() = inner.userAgent()
+
+        /** Validates and normalises a start body against the clock; sends nothing. */
+        fun validateStartAttestation(input: StartAttestation): StartAttestation = mapped { inner.validateStartAttestation(input) }
+
+        /** Validates and normalises an add-CSP-service body against the clock; sends nothing. */
+        fun validateAddCspService(input: AddCspService): AddCspService = mapped { inner.validateAddCspService(input) }
+
+        /** Normalises an organisation GUID (`invalid` at `/organizationId` otherwise). */
+        fun normalizeOrganizationId(organizationId: String): String = mapped { inner.normalizeOrganizationId(organizationId) }
+
+        /** A valid access token, cached or fetched (password auth only). */
+        fun token(): Token = mapped { inner.token() }
+
+        /** Starts a partner attestation (validated first; never retried blindly). */
+        fun startAttestation(
+            organizationId: String,
+            input: StartAttestation,
+        ): AttestationStarted = mapped { inner.startAttestation(organizationId, input) }
+
+        /** The ongoing attestation, or `null` when there is none (404). */
+        fun getAttestation(organizationId: String): Attestation? = mapped { inner.getAttestation(organizationId) }
+
+        /** Finalizes an accepted attestation. */
+        fun finalizeAttestation(organizationId: String): Unit = mapped { inner.finalizeAttestation(organizationId) }
+
+        /** The customer's acceptance state. */
+        fun getAcceptance(organizationId: String): Acceptance = mapped { inner.getAcceptance(organizationId) }
+
+        /** Asks for a re-sync of the acceptance state; a sync already running is the value `AlreadyRunning`. */
+        fun refreshAcceptance(organizationId: String): RefreshOutcome = mapped { inner.refreshAcceptance(organizationId) }
+
+        /** Adds the CSP service; with `partnerAttestation` this is the automatic attestation flow. */
+        fun addCspService(
+            organizationId: String,
+            input: AddCspService,
+        ): CspServiceAdded = mapped { inner.addCspService(organizationId, input) }
+
+        /** Polls until the signer accepted or the link expired. */
+        @JvmOverloads
+        fun waitForSignature(
+            organizationId: String,
+            options: PollOptions = McaOptions.poll(),
+        ): WaitOutcome = mapped { inner.waitForSignature(organizationId, options) }
+
+        /** Makes sure the customer has accepted the MCA, doing only what is missing. */
+        @JvmOverloads
+        fun ensureAccepted(
+            organizationId: String,
+            input: StartAttestation,
+            options: EnsureOptions = McaOptions.ensure(),
+        ): EnsureOutcome = mapped { inner.ensureAccepted(organizationId, input, options) }
+
+        /** Frees the native client. */
+        override fun close() = inner.close()
+
+        override fun toString(): String = "McaBlockingClient(baseUrl=$baseUrl, auth=$auth)"
+    }

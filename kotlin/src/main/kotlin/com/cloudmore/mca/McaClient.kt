@@ -1,0 +1,97 @@
+package com.cloudmore.mca
+
+import com.cloudmore.mca.model.Acceptance
+import com.cloudmore.mca.model.AddCspService
+import com.cloudmore.mca.model.Attestation
+import com.cloudmore.mca.model.AttestationStarted
+import com.cloudmore.mca.model.CspServiceAdded
+import com.cloudmore.mca.model.EnsureOptions
+import com.cloudmore.mca.model.EnsureOutcome
+import com.cloudmore.mca.model.PollOptions
+import com.cloudmore.mca.model.RefreshOutcome
+import com.cloudmore.mca.model.StartAttestation
+import com.cloudmore.mca.model.Token
+import com.cloudmore.mca.model.WaitOutcome
+import com.cloudmore.mca.ffi.McaClient as FfiClient
+
+/**
+ * Coroutine client of the MCA Partner Attestation API. Every rule (validation, retries, token
+ * renewal, the flows) runs in the Rust core; this class adapts types and provides HTTP and time.
+ *
+ * Methods throw [McaException]. Cancelling the calling coroutine cancels the request in flight.
+ * Java callers use [McaBlockingClient].
+ */
+class McaClient
+    @JvmOverloads
+    constructor(
+        options: McaClientOptions,
+        transport: HttpTransport = HttpUrlConnectionTransport().asSuspending(),
+        runtime: McaRuntime = SystemRuntime,
+        listener: McaEventListener? = null,
+    ) : AutoCloseable {
+        private val auth = options.auth
+        private val inner: FfiClient =
+            mapped {
+                FfiClient(options.toFfi(), AsyncTransportAdapter(transport), AsyncRuntimeAdapter(runtime), listener?.let(::ListenerAdapter))
+            }
+
+        /** The normalised base URL (ends in `/`). */
+        val baseUrl: String get() = inner.baseUrl()
+
+        /** The `User-Agent` sent with every request. */
+        val userAgent: String get() = inner.userAgent()
+
+        /** Validates and normalises a start body against the clock; sends nothing. */
+        fun validateStartAttestation(input: StartAttestation): StartAttestation = mapped { inner.validateStartAttestation(input) }
+
+        /** Validates and normalises an add-CSP-service body against the clock; sends nothing. */
+        fun validateAddCspService(input: AddCspService): AddCspService = mapped { inner.validateAddCspService(input) }
+
+        /** Normalises an organisation GUID (`invalid` at `/organizationId` otherwise). */
+        fun normalizeOrganizationId(organizationId: String): String = mapped { inner.normalizeOrganizationId(organizationId) }
+
+        /** A valid access token, cached or fetched (password auth only). */
+        suspend fun token(): Token = mapped { inner.token() }
+
+        /** Starts a partner attestation (validated first; never retried blindly). */
+        suspend fun startAttestation(
+            organizationId: String,
+            input: StartAttestation,
+        ): AttestationStarted = mapped { inner.startAttestation(organizationId, input) }
+
+        /** The ongoing attestation, or `null` when there is none (404). */
+        suspend fun getAttestation(organizationId: String): Attestation? = mapped { inner.getAttestation(organizationId) }
+
+        /** Finalizes an accepted attestation. */
+        suspend fun finalizeAttestation(organizationId: String): Unit = mapped { inner.finalizeAttestation(organizationId) }
+
+        /** The customer's acceptance state. */
+        suspend fun getAcceptance(organizationId: String): Acceptance = mapped { inner.getAcceptance(organizationId) }
+
+        /** Asks for a re-sync of the acceptance state; a sync already running is the value `AlreadyRunning`. */
+        suspend fun refreshAcceptance(organizationId: String): RefreshOutcome = mapped { inner.refreshAcceptance(organizationId) }
+
+        /** Adds the CSP service; with `partnerAttestation` this is the automatic attestation flow. */
+        suspend fun addCspService(
+            organizationId: String,
+            input: AddCspService,
+        ): CspServiceAdded = mapped { inner.addCspService(organizationId, input) }
+
+        /** Polls until the signer accepted or the link expired. */
+        suspend fun waitForSignature(
+            organizationId: String,
+            options: PollOptions = McaOptions.poll(),
+        ): WaitOutcome = mapped { inner.waitForSignature(organizationId, options) }
+
+        /** Makes sure the customer has accepted the MCA, doing only what is missing. */
+        suspend fun ensureAccepted(
+            organizationId: String,
+            input: StartAttestation,
+            options: EnsureOptions = McaOptions.ensure(),
+        ): EnsureOutcome = mapped { inner.ensureAccepted(organizationId, input, options) }
+
+        /** Frees the native client. */
+        override fun close() = inner.close()
+
+        override fun toString(): String = "McaClient(baseUrl=$baseUrl, auth=$auth)"
+    }
