@@ -49,26 +49,51 @@ pub struct OrgArg {
 /// Polling options of `wait` and `ensure`.
 #[derive(Args, Clone, Debug)]
 pub struct PollArgs {
-    /// Give up (exit 6) after this many seconds.
-    #[arg(long, value_name = "SECONDS")]
-    pub timeout_after: Option<u64>,
+    /// Give up (exit 6) after this long: seconds (`600`) or milliseconds (`4500ms`).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout_after: Option<Duration>,
     /// First wait between polls, in milliseconds.
     #[arg(long, default_value_t = 2000, value_name = "MS")]
     pub interval_ms: u64,
     /// Longest wait between polls, in milliseconds (waits double up to it).
     #[arg(long, default_value_t = 30000, value_name = "MS")]
     pub max_interval_ms: u64,
+    /// Wait exactly the scheduled intervals (no random jitter).
+    #[arg(long)]
+    pub no_jitter: bool,
+}
+
+/// `600` (seconds), `1.5` (seconds) or `4500ms`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    if let Some(ms) = text.strip_suffix("ms") {
+        return ms
+            .trim()
+            .parse::<u64>()
+            .map(Duration::from_millis)
+            .map_err(|e| format!("{text:?}: {e}"));
+    }
+    let secs = text.strip_suffix('s').unwrap_or(text).trim();
+    match secs.parse::<f64>() {
+        Ok(s) if s.is_finite() && s >= 0.0 => {
+            Ok(Duration::from_millis((s * 1000.0).round() as u64))
+        }
+        _ => Err(format!("{text:?} is not a duration (600, 1.5 or 4500ms)")),
+    }
 }
 
 impl PollArgs {
-    /// The core's poll options from now.
-    pub fn options(&self) -> PollOptions {
-        let now = Timestamp::from_system_time(SystemTime::now());
+    /// The core's poll options, the deadline counted from `now`.
+    pub fn options(&self, now: Timestamp) -> PollOptions {
         PollOptions {
             initial_interval: Duration::from_millis(self.interval_ms.max(1)),
             max_interval: Duration::from_millis(self.max_interval_ms.max(self.interval_ms).max(1)),
-            deadline: self.timeout_after.map(|s| now.add(Duration::from_secs(s))),
-            jitter_seed: u64::from(std::process::id()) | 1,
+            deadline: self.timeout_after.map(|d| now.add(d)),
+            jitter_seed: if self.no_jitter {
+                0
+            } else {
+                u64::from(std::process::id()) | 1
+            },
         }
     }
 }
@@ -123,6 +148,9 @@ pub enum AttestationCommand {
         /// Write the acceptance evidence (JSON) to this file.
         #[arg(long, value_name = "FILE")]
         evidence_out: Option<PathBuf>,
+        /// Reads of the acceptance state after finalize before settling for `finalized`.
+        #[arg(long, default_value_t = 5, value_name = "N")]
+        confirm_attempts: u32,
     },
 }
 
@@ -184,7 +212,8 @@ pub struct ValidateArgs {
 /// Options of `mca token`.
 #[derive(Args)]
 pub struct TokenArgs {
-    /// Print only the access token itself (for `export MCA_TOKEN=$(mca token --reveal)`).
+    /// Print the access token itself: alone (for `export MCA_TOKEN=$(mca token --reveal)`), or
+    /// in full with --json.
     #[arg(long)]
     pub reveal: bool,
 }
@@ -268,7 +297,11 @@ pub async fn attestation(ctx: &Context, command: AttestationCommand) -> Result<(
         AttestationCommand::Wait { org, poll } => {
             let org = input::org(&org.org)?;
             let outcome = session
-                .wait_for_signature(&net, &org, poll.options())
+                .wait_for_signature(
+                    &net,
+                    &org,
+                    poll.options(mca_attestation::Platform::now(&net)),
+                )
                 .await?;
             if ctx.json {
                 output::json(&outcome);
@@ -282,14 +315,15 @@ pub async fn attestation(ctx: &Context, command: AttestationCommand) -> Result<(
             poll,
             no_wait,
             evidence_out,
+            confirm_attempts,
         } => {
             let org = input::org(&org.org)?;
             let body = body.body()?;
             let net = net.with_hook(Arc::new(|e: &FlowEvent| eprintln!("{}", progress_line(e))));
             let options = EnsureOptions {
                 wait: !no_wait,
-                poll: poll.options(),
-                ..EnsureOptions::default()
+                poll: poll.options(mca_attestation::Platform::now(&net)),
+                confirm_attempts,
             };
             let outcome = session.ensure_accepted(&net, &org, body, options).await?;
             if let (Some(path), Some(evidence)) = (&evidence_out, &outcome.evidence) {
@@ -428,7 +462,9 @@ pub fn validate(ctx: &Context, args: ValidateArgs) -> Result<(), Failure> {
 pub async fn token(ctx: &Context, args: TokenArgs) -> Result<(), Failure> {
     let (session, net) = ctx.connect()?;
     let token = session.token(&net).await?;
-    if ctx.json && !args.reveal {
+    if ctx.json && args.reveal {
+        output::json(&token);
+    } else if ctx.json {
         output::json(&json!({
             "accessToken": output::redact(&token.access_token),
             "tokenType": token.token_type,

@@ -73,6 +73,14 @@ pub struct Connection {
     /// Sent as X-Correlation-Id on every request.
     #[arg(long, global = true, value_name = "ID")]
     pub correlation_id: Option<String>,
+    /// Extra User-Agent product, e.g. `acme-onboarding/2.1`.
+    #[arg(
+        long,
+        env = "MCA_USER_AGENT_EXTRA",
+        global = true,
+        value_name = "PRODUCT"
+    )]
+    pub user_agent_extra: Option<String>,
     /// Per-request timeout in seconds (no answer in time → exit 5).
     #[arg(long, global = true, default_value_t = 30, value_name = "SECONDS")]
     pub timeout: u64,
@@ -153,6 +161,7 @@ pub struct Resolved {
     client_auth: ClientAuthArg,
     token_url: Option<String>,
     correlation_id: Option<String>,
+    user_agent_extra: Option<String>,
     /// Request timeout.
     pub timeout: Duration,
 }
@@ -178,6 +187,7 @@ impl Connection {
                 .unwrap_or(ClientAuthArg::Basic),
             token_url: pick(&self.token_url, file.token_url),
             correlation_id: self.correlation_id.clone().filter(|s| !s.is_empty()),
+            user_agent_extra: self.user_agent_extra.clone().filter(|s| !s.is_empty()),
             timeout: Duration::from_secs(self.timeout.max(1)),
         })
     }
@@ -229,6 +239,7 @@ impl Resolved {
             config = config.with_token_url(url)?;
         }
         config.correlation_id = self.correlation_id.clone();
+        config.user_agent_extra = self.user_agent_extra.clone();
         Ok(config)
     }
 

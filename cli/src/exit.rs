@@ -80,10 +80,7 @@ impl Failure {
     /// Prints the failure: a JSON object on stdout with `--json`, readable lines on stderr otherwise.
     pub fn report(&self, json_output: bool) {
         match self {
-            Failure::Core(e) if json_output => {
-                let value = serde_json::to_value(e).unwrap_or_else(|_| json!({"kind": e.kind()}));
-                println!("{}", json!({ "error": value, "message": e.to_string() }));
-            }
+            Failure::Core(e) if json_output => println!("{}", json!({ "error": error_json(e) })),
             Failure::Core(Error::Invalid { violations }) => {
                 eprintln!(
                     "error (invalid): {} violation{}",
@@ -112,6 +109,37 @@ impl Failure {
             Failure::Silent(_) => {}
         }
     }
+}
+
+/// An error as flat JSON for scripts: `kind`, `message`, and where known `status`, `code`, `title`,
+/// `detail`, `traceId`, `retryAfterMs`, `violations` (`{pointer, detail}`), `bodyExcerpt`.
+pub fn error_json(e: &Error) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    out.insert("kind".into(), json!(e.kind()));
+    out.insert("message".into(), json!(e.to_string()));
+    if let Some(status) = e.status() {
+        out.insert("status".into(), json!(status));
+    }
+    if let Some(p) = e.problem() {
+        for (key, value) in [
+            ("code", &p.code),
+            ("title", &p.title),
+            ("detail", &p.detail),
+            ("traceId", &p.trace_id),
+        ] {
+            if let Some(v) = value {
+                out.insert(key.into(), json!(v));
+            }
+        }
+    }
+    if let Some(d) = e.retry_after() {
+        out.insert("retryAfterMs".into(), json!(d.as_millis() as u64));
+    }
+    out.insert("violations".into(), json!(e.violations()));
+    if let Error::Decode { body_excerpt, .. } = e {
+        out.insert("bodyExcerpt".into(), json!(body_excerpt));
+    }
+    serde_json::Value::Object(out)
 }
 
 /// A pointer for display (`(document)` for the whole document).

@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -11,12 +12,23 @@ use mca_attestation::{Error, FlowEvent, Header, HttpRequest, HttpResponse, Platf
 /// Called with each flow event (progress output of `demo` and `attestation ensure`).
 pub type EventHook = Arc<dyn Fn(&FlowEvent) + Send + Sync>;
 
+/// Environment variable of the test clock: an RFC 3339 start instant. When set, `now()` is that
+/// instant plus every sleep so far and sleeps return at once (for the shared test vectors).
+pub const TEST_CLOCK_ENV: &str = "MCA_TEST_CLOCK";
+
+/// A clock that only moves when the flow sleeps.
+struct FakeClock {
+    start: Timestamp,
+    slept_ms: AtomicU64,
+}
+
 /// HTTP, sleep and clock for the core, over a shared reqwest client.
 #[derive(Clone)]
 pub struct Net {
     client: reqwest::Client,
     hook: Option<EventHook>,
     verbose: bool,
+    clock: Option<Arc<FakeClock>>,
 }
 
 impl Net {
@@ -29,10 +41,22 @@ impl Net {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
+        let clock = match std::env::var(TEST_CLOCK_ENV) {
+            Ok(text) if !text.is_empty() => {
+                let start = Timestamp::parse_rfc3339(&text)
+                    .map_err(|e| Error::config(format!("{TEST_CLOCK_ENV}: {e}")))?;
+                Some(Arc::new(FakeClock {
+                    start,
+                    slept_ms: AtomicU64::new(0),
+                }))
+            }
+            _ => None,
+        };
         Ok(Self {
             client,
             hook: None,
             verbose,
+            clock,
         })
     }
 
@@ -122,21 +146,43 @@ async fn exchange(
 
 impl Platform for Net {
     type SendFuture = Pin<Box<dyn Future<Output = Result<HttpResponse, Error>> + Send>>;
-    type SleepFuture = tokio::time::Sleep;
+    type SleepFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
 
     fn send(&self, request: HttpRequest) -> Self::SendFuture {
         Box::pin(exchange(self.client.clone(), request, self.verbose))
     }
 
     fn sleep(&self, duration: Duration) -> Self::SleepFuture {
-        tokio::time::sleep(duration)
+        if self.verbose {
+            eprintln!("· sleep {} ms", duration.as_millis());
+        }
+        match &self.clock {
+            Some(clock) => {
+                let ms = u64::try_from(duration.as_millis()).unwrap_or(u64::MAX);
+                clock.slept_ms.fetch_add(ms, Ordering::SeqCst);
+                Box::pin(std::future::ready(()))
+            }
+            None => Box::pin(tokio::time::sleep(duration)),
+        }
     }
 
     fn now(&self) -> Timestamp {
-        Timestamp::from_system_time(SystemTime::now())
+        match &self.clock {
+            Some(clock) => clock
+                .start
+                .add(Duration::from_millis(clock.slept_ms.load(Ordering::SeqCst))),
+            None => Timestamp::from_system_time(SystemTime::now()),
+        }
     }
 
     fn event(&self, event: &FlowEvent) {
+        if self.verbose {
+            let kind = serde_json::to_value(event)
+                .ok()
+                .and_then(|v| v.get("type").and_then(|t| t.as_str().map(str::to_string)))
+                .unwrap_or_default();
+            eprintln!("• event {kind}");
+        }
         if let Some(hook) = &self.hook {
             hook(event);
         }

@@ -40,8 +40,8 @@ fn manual_flow_command_by_command() {
     assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
     let err = r.json();
     assert_eq!(err["error"]["kind"], "api");
-    assert_eq!(err["error"]["problem"]["status"], 409);
-    assert_eq!(err["error"]["problem"]["code"], "AttestationInProgress");
+    assert_eq!(err["error"]["status"], 409);
+    assert_eq!(err["error"]["code"], "AttestationInProgress");
 
     let r = run(sb
         .mca()
@@ -389,7 +389,7 @@ fn faults_map_to_exit_codes() {
     sb.fault(json!({"op": "get_acceptance", "org": o, "fault": "html", "status": 500}));
     let r = run(sb.mca().args(["acceptance", "get", "--json", "--org", &o]));
     assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
-    assert_eq!(r.json()["error"]["problem"]["status"], 500);
+    assert_eq!(r.json()["error"]["status"], 500);
 
     // Two 503s then success: retried by the core, exit 0.
     let o = org();

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{bare_mca, run, RESELLER};
+use common::{bare_mca, run, Reply, Scripted, RESELLER};
 use serde_json::Value;
 
 fn vectors(name: &str) -> Value {
@@ -141,4 +141,416 @@ fn validation_vectors_through_the_cli() {
     }
     assert_eq!(ran, cases.len());
     eprintln!("{ran} validation vectors passed through the mca binary");
+}
+
+/// The documented exit code of each error kind (README), independent of the CLI's table.
+fn exit_code(kind: &str) -> i32 {
+    match kind {
+        "invalid" | "config" => 2,
+        "api" | "rate_limited" => 3,
+        "unauthorized" | "forbidden" => 4,
+        "transport" | "decode" => 5,
+        "deadline" => 6,
+        other => panic!("unknown kind {other}"),
+    }
+}
+
+fn is_time(text: &str) -> Option<mca_attestation::Timestamp> {
+    (text.len() >= 20 && text.as_bytes().get(4) == Some(&b'-'))
+        .then(|| mca_attestation::Timestamp::parse_rfc3339(text).ok())
+        .flatten()
+}
+
+/// `want` ⊆ `got`: objects by member, arrays whole, timestamps as instants.
+fn subset(want: &Value, got: &Value, path: &str) -> Result<(), String> {
+    match (want, got) {
+        (Value::Object(w), Value::Object(g)) => {
+            for (k, wv) in w {
+                let gv = g.get(k).unwrap_or(&Value::Null);
+                subset(wv, gv, &format!("{path}/{k}"))?;
+            }
+            Ok(())
+        }
+        (Value::Array(w), Value::Array(g)) => {
+            if w.len() != g.len() {
+                return Err(format!("{path}: {want} != {got}"));
+            }
+            for (i, (wv, gv)) in w.iter().zip(g).enumerate() {
+                subset(wv, gv, &format!("{path}/{i}"))?;
+            }
+            Ok(())
+        }
+        (Value::String(w), Value::String(g)) if w != g => match (is_time(w), is_time(g)) {
+            (Some(a), Some(b)) if a == b => Ok(()),
+            _ => Err(format!("{path}: {want} != {got}")),
+        },
+        _ if want == got => Ok(()),
+        _ => Err(format!("{path}: {want} != {got}")),
+    }
+}
+
+/// Checks an error expectation against the CLI's flat `{"error": {...}}` and its exit code.
+fn check_cli_error(name: &str, want: &Value, code: i32, out: &Value) {
+    let kind = want["kind"].as_str().unwrap();
+    assert_eq!(code, exit_code(kind), "{name}: exit code for {kind}: {out}");
+    let err = &out["error"];
+    for (key, value) in want.as_object().unwrap() {
+        match key.as_str() {
+            "pointers" => {
+                let got: Vec<&Value> = err["violations"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| &v["pointer"])
+                    .collect();
+                let want: Vec<&Value> = value.as_array().unwrap().iter().collect();
+                assert_eq!(got, want, "{name}: pointers");
+            }
+            _ => assert_eq!(&err[key], value, "{name}: error member {key}: {out}"),
+        }
+    }
+}
+
+/// The CLI command for an operation of the vectors.
+fn op_args(op: &str, org: &str, input: Option<&std::path::Path>) -> Vec<String> {
+    let mut args: Vec<String> = match op {
+        "start_attestation" => vec!["attestation", "start"],
+        "get_attestation" => vec!["attestation", "get"],
+        "finalize_attestation" => vec!["attestation", "finalize"],
+        "get_acceptance" => vec!["acceptance", "get"],
+        "refresh_acceptance" => vec!["acceptance", "refresh"],
+        "add_csp_service" => vec!["csp", "add"],
+        other => panic!("unknown op {other}"),
+    }
+    .into_iter()
+    .map(String::from)
+    .collect();
+    args.extend(["--json".into(), "--org".into(), org.into()]);
+    if let Some(path) = input {
+        args.push("--input".into());
+        args.push(path.display().to_string());
+    }
+    args
+}
+
+fn credential_args(c: &Value) -> Vec<String> {
+    let mut args = vec![
+        "--username".to_string(),
+        c["username"].as_str().unwrap().into(),
+        "--password".into(),
+        c["password"].as_str().unwrap().into(),
+    ];
+    for (key, flag) in [
+        ("clientId", "--client-id"),
+        ("clientSecret", "--client-secret"),
+        ("clientAuth", "--client-auth"),
+    ] {
+        if let Some(v) = c[key].as_str() {
+            args.push(flag.into());
+            args.push(v.into());
+        }
+    }
+    args
+}
+
+/// `scheme://host[:port]` of a URL.
+fn origin(url: &str) -> &str {
+    let start = url.find("://").map(|i| i + 3).unwrap_or(0);
+    match url[start..].find('/') {
+        Some(j) => &url[..start + j],
+        None => url,
+    }
+}
+
+#[test]
+fn request_vectors_through_the_cli() {
+    let file = vectors("requests.json");
+    let now = file["now"]
+        .as_str()
+        .unwrap_or("2026-11-25T12:00:00Z")
+        .to_string();
+    let server = Scripted::start();
+    let dir = tempfile::tempdir().unwrap();
+    let cases = file["cases"].as_array().unwrap();
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let config = &case["config"];
+        let base = config["baseUrl"].as_str().unwrap();
+        let remote = origin(base).to_string();
+        let local_base = base.replacen(&remote, &server.url, 1);
+        let call = &case["call"];
+        let input = call.get("input").filter(|v| !v.is_null()).map(|v| {
+            let path = dir.path().join(format!("{name}.json"));
+            std::fs::write(&path, v.to_string()).unwrap();
+            path
+        });
+        let mut args = op_args(
+            call["op"].as_str().unwrap(),
+            call["org"].as_str().unwrap(),
+            input.as_deref(),
+        );
+        args.extend([
+            "--base-url".into(),
+            local_base,
+            "--reseller-id".into(),
+            config["resellerId"].as_str().unwrap().into(),
+        ]);
+        if let Some(c) = config["correlationId"].as_str() {
+            args.extend(["--correlation-id".into(), c.into()]);
+        }
+        if let Some(u) = config["userAgentExtra"].as_str() {
+            args.extend(["--user-agent-extra".into(), u.into()]);
+        }
+        match (&case["auth"]["token"], &case["auth"]["credentials"]) {
+            (Value::String(t), _) => args.extend(["--token".into(), t.clone()]),
+            (_, c @ Value::Object(_)) => args.extend(credential_args(c)),
+            other => panic!("{name}: auth {other:?}"),
+        }
+        server.script(
+            case["respond"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(Reply::from_vector)
+                .collect(),
+            None,
+        );
+        let r = run(bare_mca()
+            .env("MCA_TEST_CLOCK", case["now"].as_str().unwrap_or(&now))
+            .args(&args));
+        let seen = server.seen();
+        let expect = case["expect"].as_array().unwrap();
+        assert_eq!(
+            seen.len(),
+            expect.len(),
+            "{name}: requests {seen:#?}\n{}",
+            r.stderr
+        );
+        for (i, (want, got)) in expect.iter().zip(&seen).enumerate() {
+            let at = format!("{name} request {i}");
+            assert_eq!(want["method"], got.method.as_str(), "{at}");
+            let url = want["url"]
+                .as_str()
+                .unwrap()
+                .replacen(&remote, &server.url, 1);
+            assert_eq!(format!("{}{}", server.url, got.target), url, "{at}");
+            for (h, v) in want["headers"].as_object().into_iter().flatten() {
+                let v = v
+                    .as_str()
+                    .unwrap()
+                    .replace("{version}", env!("CARGO_PKG_VERSION"))
+                    .replace("{binding}", "cli");
+                assert_eq!(got.header(h), Some(v.as_str()), "{at}: header {h}");
+            }
+            for h in want["absentHeaders"].as_array().into_iter().flatten() {
+                assert_eq!(
+                    got.header(h.as_str().unwrap()),
+                    None,
+                    "{at}: header {h} must be absent"
+                );
+            }
+            match &want["body"] {
+                Value::Null => assert_eq!(got.body, "", "{at}: body"),
+                Value::String(b) => assert_eq!(&got.body, b, "{at}: body"),
+                other => panic!("{at}: body {other}"),
+            }
+        }
+    }
+    eprintln!(
+        "{} request vectors passed through the mca binary",
+        cases.len()
+    );
+}
+
+#[test]
+fn response_vectors_through_the_cli() {
+    let file = vectors("responses.json");
+    let now = file["now"].as_str().unwrap().to_string();
+    let org = file["org"].as_str().unwrap();
+    let server = Scripted::start();
+    let dir = tempfile::tempdir().unwrap();
+    let start = dir.path().join("start.json");
+    std::fs::write(&start, file["startInput"].to_string()).unwrap();
+    let csp = dir.path().join("csp.json");
+    std::fs::write(&csp, file["cspInput"].to_string()).unwrap();
+    let cases = file["cases"].as_array().unwrap();
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let op = case["op"].as_str().unwrap();
+        let mut args: Vec<String> = match op {
+            "token" => {
+                let mut a = vec!["token".to_string(), "--json".into(), "--reveal".into()];
+                a.extend(credential_args(&file["credentials"]));
+                a
+            }
+            _ => {
+                let input = match op {
+                    "start_attestation" => Some(start.as_path()),
+                    "add_csp_service" => Some(csp.as_path()),
+                    _ => None,
+                };
+                let mut a = op_args(op, org, input);
+                a.extend(["--token".into(), "vector-token".into()]);
+                a
+            }
+        };
+        args.extend([
+            "--base-url".into(),
+            server.url.clone(),
+            "--reseller-id".into(),
+            RESELLER.into(),
+        ]);
+        server.script(vec![], Some(Reply::from_vector(&case["response"])));
+        let r = run(bare_mca()
+            .env("MCA_TEST_CLOCK", case["now"].as_str().unwrap_or(&now))
+            .args(&args));
+        let attempts = case["attempts"].as_u64().unwrap_or(1) as usize;
+        assert_eq!(
+            server.seen().len(),
+            attempts,
+            "{name}: attempts\n{}",
+            r.stderr
+        );
+        let expect = &case["expect"];
+        if let Some(want) = expect.get("ok") {
+            assert_eq!(r.code, 0, "{name}: {}{}", r.stdout, r.stderr);
+            if op == "finalize_attestation" {
+                assert_eq!(r.json()["finalized"], true, "{name}");
+            } else {
+                subset(want, &r.json(), "").unwrap_or_else(|e| panic!("{name}: {e}\n{}", r.stdout));
+            }
+        } else {
+            check_cli_error(name, &expect["error"], r.code, &r.json());
+        }
+    }
+    eprintln!(
+        "{} response vectors passed through the mca binary",
+        cases.len()
+    );
+}
+
+#[test]
+fn flow_vectors_through_the_cli() {
+    let file = vectors("flows.json");
+    let now = file["now"].as_str().unwrap().to_string();
+    let server = Scripted::start();
+    let dir = tempfile::tempdir().unwrap();
+    let cases = file["cases"].as_array().unwrap();
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let org = case["org"].as_str().or(file["org"].as_str()).unwrap();
+        let options = &case["options"];
+        let mut args: Vec<String> = match case["flow"].as_str().unwrap() {
+            "ensure_accepted" => {
+                let input = case
+                    .get("input")
+                    .filter(|v| !v.is_null())
+                    .unwrap_or(&file["input"]);
+                let path = dir.path().join(format!("{name}.json"));
+                std::fs::write(&path, input.to_string()).unwrap();
+                let mut a: Vec<String> = vec![
+                    "attestation".into(),
+                    "ensure".into(),
+                    "--input".into(),
+                    path.display().to_string(),
+                ];
+                if options["wait"] == Value::Bool(false) {
+                    a.push("--no-wait".into());
+                }
+                if let Some(n) = options["confirmAttempts"].as_u64() {
+                    a.extend(["--confirm-attempts".into(), n.to_string()]);
+                }
+                a
+            }
+            "wait_for_signature" => vec!["attestation".into(), "wait".into()],
+            other => panic!("{name}: flow {other}"),
+        };
+        args.extend([
+            "--json".into(),
+            "--verbose".into(),
+            "--no-jitter".into(),
+            "--org".into(),
+            org.into(),
+        ]);
+        if let Some(ms) = options["deadlineMs"].as_u64() {
+            args.extend(["--timeout-after".into(), format!("{ms}ms")]);
+        }
+        if let Some(ms) = options["initialIntervalMs"].as_u64() {
+            args.extend(["--interval-ms".into(), ms.to_string()]);
+        }
+        if let Some(ms) = options["maxIntervalMs"].as_u64() {
+            args.extend(["--max-interval-ms".into(), ms.to_string()]);
+        }
+        args.extend([
+            "--base-url".into(),
+            server.url.clone(),
+            "--reseller-id".into(),
+            RESELLER.into(),
+            "--token".into(),
+            "vector-token".into(),
+        ]);
+        let script = case["script"].as_array().unwrap();
+        let replies = script
+            .iter()
+            .filter(|s| s.get("request").is_some())
+            .map(|s| {
+                if s.get("transportError").is_some() {
+                    Reply::Drop
+                } else {
+                    Reply::from_vector(&s["respond"])
+                }
+            })
+            .collect();
+        server.script(replies, None);
+        let r = run(bare_mca()
+            .env("MCA_TEST_CLOCK", case["now"].as_str().unwrap_or(&now))
+            .args(&args));
+
+        // The steps the flow took, from the verbose log: requests, sleeps and events in order.
+        let mut steps = Vec::new();
+        let mut events = Vec::new();
+        for line in r.stderr.lines() {
+            if let Some(rest) = line.strip_prefix("→ ") {
+                steps.push(format!("request {rest}"));
+            } else if let Some(ms) = line
+                .strip_prefix("· sleep ")
+                .and_then(|l| l.strip_suffix(" ms"))
+            {
+                steps.push(format!("sleep {ms}"));
+            } else if let Some(kind) = line.strip_prefix("• event ") {
+                events.push(Value::String(kind.to_string()));
+            }
+        }
+        assert_eq!(
+            steps.len(),
+            script.len(),
+            "{name}: steps {steps:#?}\nscript {script:#?}\n{}",
+            r.stderr
+        );
+        for (i, (entry, step)) in script.iter().zip(&steps).enumerate() {
+            if let Some(ms) = entry["sleep"].as_u64() {
+                assert_eq!(step, &format!("sleep {ms}"), "{name} step {i}");
+            } else {
+                let (method, tail) = entry["request"].as_str().unwrap().split_once(' ').unwrap();
+                let rest = step
+                    .strip_prefix("request ")
+                    .unwrap_or_else(|| panic!("{name} step {i}: {step}, want {entry}"));
+                let (got_method, url) = rest.split_once(' ').unwrap();
+                assert_eq!(got_method, method, "{name} step {i}");
+                assert!(
+                    url.ends_with(tail),
+                    "{name} step {i}: {url} does not end with {tail}"
+                );
+            }
+        }
+        assert_eq!(Value::Array(events), case["events"], "{name}: events");
+        let expect = &case["expect"];
+        if let Some(want) = expect.get("ok") {
+            assert_eq!(r.code, 0, "{name}: {}{}", r.stdout, r.stderr);
+            subset(want, &r.json(), "").unwrap_or_else(|e| panic!("{name}: {e}\n{}", r.stdout));
+        } else {
+            check_cli_error(name, &expect["error"], r.code, &r.json());
+        }
+    }
+    eprintln!("{} flow vectors passed through the mca binary", cases.len());
 }
