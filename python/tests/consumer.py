@@ -1,0 +1,115 @@
+"""A partner's code using every public method; `mypy --strict` must accept it (test_typing.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import List, Optional
+
+import mca_attestation as mca
+from mca_attestation import (
+    Acceptance,
+    AsyncClient,
+    Attestation,
+    AttestationStarted,
+    Client,
+    CspServiceAdded,
+    EnsureOutcome,
+    FlowEvent,
+    HttpRequest,
+    HttpResponse,
+    McaError,
+    RefreshOutcome,
+    StartAttestation,
+    Token,
+    WaitOutcome,
+)
+
+ORG = "22222222-2222-4222-8222-222222222222"
+
+
+class MyTransport:
+    def __init__(self) -> None:
+        self.inner = mca.UrllibTransport(timeout=5.0)
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        return self.inner.send(request)
+
+
+class MyAsyncTransport:
+    async def send(self, request: HttpRequest) -> HttpResponse:
+        return HttpResponse.of(404, {"Content-Type": "application/problem+json"}, "{}")
+
+
+def body() -> StartAttestation:
+    signer = mca.Signer("Ada", "Lovelace", "ada@example.com", "+46 70 123 45 67")
+    return StartAttestation(signer, country="SE", acceptance_date=dt.datetime.now(dt.timezone.utc))
+
+
+def csp() -> mca.AddCspService:
+    pa = mca.PartnerAttestation(body().signer, country="SE", acceptance_date="2026-11-24T09:30:00Z")
+    return mca.AddCspService("SEK", "it@example.com", "contoso", partner_attestation=pa)
+
+
+def on_event(event: FlowEvent) -> None:
+    print(event.type, event.attestation_id)
+
+
+def sync_usage(base_url: str, reseller: str) -> Optional[str]:
+    client = Client(
+        base_url,
+        reseller,
+        credentials=mca.Credentials("user", "secret", client_id="id", client_secret="s"),
+        transport=MyTransport(),
+        on_event=on_event,
+        user_agent_extra="acme/1.0",
+        correlation_id="run-1",
+    )
+    normal: StartAttestation = client.validate_start_attestation(body())
+    csp_normal: mca.AddCspService = client.validate_add_csp_service(csp())
+    org: str = client.normalize_organization_id(ORG.upper())
+    token: Token = client.token()
+    started: AttestationStarted = client.start_attestation(org, normal)
+    found: Optional[Attestation] = client.get_attestation(org)
+    waited: WaitOutcome = client.wait_for_signature(
+        org, initial_interval=dt.timedelta(seconds=1), deadline=dt.timedelta(minutes=5)
+    )
+    client.finalize_attestation(org)
+    acceptance: Acceptance = client.get_acceptance(org)
+    refreshed: RefreshOutcome = client.refresh_acceptance(org)
+    added: CspServiceAdded = client.add_csp_service(org, csp_normal)
+    outcome: EnsureOutcome = client.ensure_accepted(org, body(), wait=False, jitter_seed=0)
+    evidence: Optional[str] = outcome.evidence.to_json() if outcome.evidence else None
+    expires: dt.datetime = started.expires_at
+    print(token.expires_at, found, waited.status.value, acceptance.via_direct, refreshed.retry_after)
+    print(added.status, expires.isoformat(), client.base_url, client.user_agent)
+    return evidence
+
+
+async def async_usage(base_url: str, reseller: str) -> List[str]:
+    client = AsyncClient(base_url, reseller, token="t", transport=MyAsyncTransport(), sleep=asyncio.sleep)
+    threaded = AsyncClient(base_url, reseller, token="t", transport=MyTransport())
+    org = client.normalize_organization_id(ORG)
+    results: List[str] = []
+    try:
+        normal = client.validate_start_attestation(body())
+        client.validate_add_csp_service(csp())
+        started = await client.start_attestation(org, normal)
+        found = await client.get_attestation(org)
+        waited = await client.wait_for_signature(org, deadline=dt.datetime.now(dt.timezone.utc))
+        await client.finalize_attestation(org)
+        acceptance = await client.get_acceptance(org)
+        refreshed = await client.refresh_acceptance(org)
+        added = await client.add_csp_service(org, csp())
+        outcome = await client.ensure_accepted(org, body())
+        token = await threaded.token()
+        results += [started.attestation_id, str(found), waited.status.value, str(acceptance.accepted)]
+        results += [refreshed.type, str(added.evidence), outcome.status.value, token.token_type]
+    except McaError as err:
+        results.append(f"{err.kind} {err.status} {err.code} {err.title} {err.detail} {err.trace_id}")
+        results += [v.pointer for v in err.violations]
+        if err.retry_after is not None:
+            results.append(str(err.retry_after.total_seconds()))
+        if isinstance(err, mca.InvalidError):
+            results.append("invalid")
+    return results
