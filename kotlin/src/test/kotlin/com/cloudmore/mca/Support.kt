@@ -139,10 +139,7 @@ fun api(
             }
         }
         SUSPEND -> {
-            val t =
-                suspendTransport ?: object : HttpTransport {
-                    override suspend fun send(request: HttpRequest): HttpResponse = transport.send(request)
-                }
+            val t = suspendTransport ?: transport.asSuspending()
             val c = McaClient(options, t, clock?.suspending ?: SystemRuntime, listener)
             object : Api {
                 override val client: Any = c
