@@ -28,8 +28,8 @@ use std::time::{Duration, SystemTime};
 use mca_attestation::{
     validate, Acceptance, AddCspService, Attestation, AttestationStarted, Auth, ClientConfig,
     Credentials, CspServiceAdded, EnsureOptions, EnsureOutcome, Error, FlowEvent, HttpRequest,
-    HttpResponse, OrganizationId, Platform, PollOptions, RefreshOutcome, Session,
-    StartAttestation, Timestamp, Token,
+    HttpResponse, OrganizationId, Platform, PollOptions, RefreshOutcome, Session, StartAttestation,
+    Timestamp, Token,
 };
 
 uniffi::setup_scaffolding!("mca_uniffi");
