@@ -564,6 +564,19 @@ impl McaBlockingClient {
     }
 }
 
+/// The core's default polling schedule (2 s doubling to 30 s, no deadline, no jitter), so hosts
+/// never restate it.
+#[uniffi::export]
+pub fn default_poll_options() -> mca_attestation::PollOptions {
+    mca_attestation::PollOptions::default()
+}
+
+/// The core's default `ensure_accepted` options (wait, default polling, 5 confirmations).
+#[uniffi::export]
+pub fn default_ensure_options() -> mca_attestation::EnsureOptions {
+    mca_attestation::EnsureOptions::default()
+}
+
 /// The core's version (the `User-Agent` version).
 #[uniffi::export]
 pub fn core_version() -> String {

@@ -116,11 +116,13 @@ class _Common:
 
     def _poll(
         self,
-        initial_interval: Seconds,
-        max_interval: Seconds,
+        initial_interval: Optional[Seconds],
+        max_interval: Optional[Seconds],
         deadline: Deadline,
         jitter_seed: Optional[int],
     ) -> Any:
+        """The core's default schedule with the caller's overrides."""
+        defaults = _ffi.default_poll_options()
         if deadline is None:
             at: Optional[_dt.datetime] = None
         elif isinstance(deadline, _dt.datetime):
@@ -128,10 +130,24 @@ class _Common:
         else:
             at = self._now() + _delta(deadline)
         return _ffi.PollOptions(
-            initial_interval=_delta(initial_interval),
-            max_interval=_delta(max_interval),
+            initial_interval=defaults.initial_interval if initial_interval is None else _delta(initial_interval),
+            max_interval=defaults.max_interval if max_interval is None else _delta(max_interval),
             deadline=at,
             jitter_seed=_seed(jitter_seed),
+        )
+
+    def _ensure(
+        self,
+        wait: bool,
+        confirm_attempts: Optional[int],
+        poll: Any,
+    ) -> Any:
+        """The core's default ensure options with the caller's overrides."""
+        defaults = _ffi.default_ensure_options()
+        return _ffi.EnsureOptions(
+            wait=wait,
+            poll=poll,
+            confirm_attempts=defaults.confirm_attempts if confirm_attempts is None else confirm_attempts,
         )
 
     def _raise(self, err: BaseException) -> NoReturn:
@@ -299,14 +315,15 @@ class Client(_Common):
         self,
         organization_id: str,
         *,
-        initial_interval: Seconds = 2.0,
-        max_interval: Seconds = 30.0,
+        initial_interval: Optional[Seconds] = None,
+        max_interval: Optional[Seconds] = None,
         deadline: Deadline = None,
         jitter_seed: Optional[int] = None,
     ) -> WaitOutcome:
         """Polls until the signer accepted (``signed``) or the link expired (``expired``).
 
-        Waits double from ``initial_interval`` up to ``max_interval``; ``deadline`` raises
+        Waits double from ``initial_interval`` up to ``max_interval`` (the core's defaults:
+        2 s and 30 s); ``deadline`` raises
         ``DeadlineError``. ``jitter_seed=0`` turns jitter off (default: random).
         """
         poll = self._poll(initial_interval, max_interval, deadline, jitter_seed)
@@ -318,17 +335,15 @@ class Client(_Common):
         input: StartAttestation,
         *,
         wait: bool = True,
-        confirm_attempts: int = 5,
-        initial_interval: Seconds = 2.0,
-        max_interval: Seconds = 30.0,
+        confirm_attempts: Optional[int] = None,
+        initial_interval: Optional[Seconds] = None,
+        max_interval: Optional[Seconds] = None,
         deadline: Deadline = None,
         jitter_seed: Optional[int] = None,
     ) -> EnsureOutcome:
         """Makes sure the customer accepted, doing only what is missing (reuses an ongoing attestation)."""
-        options = _ffi.EnsureOptions(
-            wait=wait,
-            poll=self._poll(initial_interval, max_interval, deadline, jitter_seed),
-            confirm_attempts=confirm_attempts,
+        options = self._ensure(
+            wait, confirm_attempts, self._poll(initial_interval, max_interval, deadline, jitter_seed)
         )
         return EnsureOutcome._from_ffi(
             self._call(self._core.ensure_accepted, organization_id, input._to_ffi(), options)
@@ -473,8 +488,8 @@ class AsyncClient(_Common):
         self,
         organization_id: str,
         *,
-        initial_interval: Seconds = 2.0,
-        max_interval: Seconds = 30.0,
+        initial_interval: Optional[Seconds] = None,
+        max_interval: Optional[Seconds] = None,
         deadline: Deadline = None,
         jitter_seed: Optional[int] = None,
     ) -> WaitOutcome:
@@ -490,17 +505,15 @@ class AsyncClient(_Common):
         input: StartAttestation,
         *,
         wait: bool = True,
-        confirm_attempts: int = 5,
-        initial_interval: Seconds = 2.0,
-        max_interval: Seconds = 30.0,
+        confirm_attempts: Optional[int] = None,
+        initial_interval: Optional[Seconds] = None,
+        max_interval: Optional[Seconds] = None,
         deadline: Deadline = None,
         jitter_seed: Optional[int] = None,
     ) -> EnsureOutcome:
         """Makes sure the customer accepted, doing only what is missing (reuses an ongoing attestation)."""
-        options = _ffi.EnsureOptions(
-            wait=wait,
-            poll=self._poll(initial_interval, max_interval, deadline, jitter_seed),
-            confirm_attempts=confirm_attempts,
+        options = self._ensure(
+            wait, confirm_attempts, self._poll(initial_interval, max_interval, deadline, jitter_seed)
         )
         return EnsureOutcome._from_ffi(
             await self._call(self._core.ensure_accepted, organization_id, input._to_ffi(), options)

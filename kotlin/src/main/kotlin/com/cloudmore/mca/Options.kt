@@ -2,6 +2,8 @@ package com.cloudmore.mca
 
 import com.cloudmore.mca.ffi.ClientAuthConfig
 import com.cloudmore.mca.ffi.ClientOptions
+import com.cloudmore.mca.ffi.defaultEnsureOptions
+import com.cloudmore.mca.ffi.defaultPollOptions
 import com.cloudmore.mca.model.ClientAuth
 import com.cloudmore.mca.model.Credentials
 import com.cloudmore.mca.model.EnsureOptions
@@ -89,8 +91,11 @@ data class McaClientOptions
         }
     }
 
-/** Builders for the option records of the flows, with the core's documented defaults. */
+/** Builders for the option records of the flows; unset values take the core's defaults. */
 object McaOptions {
+    private val pollDefaults: PollOptions by lazy { defaultPollOptions() }
+    private val ensureDefaults: EnsureOptions by lazy { defaultEnsureOptions() }
+
     /**
      * Polling schedule: waits start at [initialInterval] and double up to [maxInterval]; the flow
      * fails with `deadline` at [deadline]; [jitterSeed] 0 means no jitter.
@@ -98,8 +103,8 @@ object McaOptions {
     @JvmStatic
     @JvmOverloads
     fun poll(
-        initialInterval: Duration = Duration.ofSeconds(2),
-        maxInterval: Duration = Duration.ofSeconds(30),
+        initialInterval: Duration = pollDefaults.initialInterval,
+        maxInterval: Duration = pollDefaults.maxInterval,
         deadline: Instant? = null,
         jitterSeed: Long = 0,
     ): PollOptions = PollOptions(initialInterval, maxInterval, deadline, jitterSeed.toULong())
@@ -113,6 +118,6 @@ object McaOptions {
     fun ensure(
         wait: Boolean = true,
         poll: PollOptions = poll(),
-        confirmAttempts: Int = 5,
+        confirmAttempts: Int = ensureDefaults.confirmAttempts.toInt(),
     ): EnsureOptions = EnsureOptions(wait, poll, confirmAttempts.toUInt())
 }
