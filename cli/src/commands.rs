@@ -52,12 +52,12 @@ pub struct PollArgs {
     /// Give up (exit 6) after this long: seconds (`600`) or milliseconds (`4500ms`).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout_after: Option<Duration>,
-    /// First wait between polls, in milliseconds.
-    #[arg(long, default_value_t = 2000, value_name = "MS")]
-    pub interval_ms: u64,
-    /// Longest wait between polls, in milliseconds (waits double up to it).
-    #[arg(long, default_value_t = 30000, value_name = "MS")]
-    pub max_interval_ms: u64,
+    /// First wait between polls, in milliseconds [default: the core's, 2000].
+    #[arg(long, value_name = "MS")]
+    pub interval_ms: Option<u64>,
+    /// Longest wait between polls, in milliseconds; waits double up to it [default: the core's, 30000].
+    #[arg(long, value_name = "MS")]
+    pub max_interval_ms: Option<u64>,
     /// Wait exactly the scheduled intervals (no random jitter).
     #[arg(long)]
     pub no_jitter: bool,
@@ -83,11 +83,16 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 }
 
 impl PollArgs {
-    /// The core's poll options, the deadline counted from `now`.
+    /// The core's poll options (its defaults where no flag is given), the deadline counted from `now`.
     pub fn options(&self, now: Timestamp) -> PollOptions {
+        let defaults = PollOptions::default();
         PollOptions {
-            initial_interval: Duration::from_millis(self.interval_ms.max(1)),
-            max_interval: Duration::from_millis(self.max_interval_ms.max(self.interval_ms).max(1)),
+            initial_interval: self
+                .interval_ms
+                .map_or(defaults.initial_interval, Duration::from_millis),
+            max_interval: self
+                .max_interval_ms
+                .map_or(defaults.max_interval, Duration::from_millis),
             deadline: self.timeout_after.map(|d| now.add(d)),
             jitter_seed: if self.no_jitter {
                 0
@@ -148,9 +153,10 @@ pub enum AttestationCommand {
         /// Write the acceptance evidence (JSON) to this file.
         #[arg(long, value_name = "FILE")]
         evidence_out: Option<PathBuf>,
-        /// Reads of the acceptance state after finalize before settling for `finalized`.
-        #[arg(long, default_value_t = 5, value_name = "N")]
-        confirm_attempts: u32,
+        /// Reads of the acceptance state after finalize before settling for `finalized`
+        /// [default: the core's, 5].
+        #[arg(long, value_name = "N")]
+        confirm_attempts: Option<u32>,
     },
 }
 
@@ -323,7 +329,8 @@ pub async fn attestation(ctx: &Context, command: AttestationCommand) -> Result<(
             let options = EnsureOptions {
                 wait: !no_wait,
                 poll: poll.options(mca_attestation::Platform::now(&net)),
-                confirm_attempts,
+                confirm_attempts: confirm_attempts
+                    .unwrap_or(EnsureOptions::default().confirm_attempts),
             };
             let outcome = session.ensure_accepted(&net, &org, body, options).await?;
             if let (Some(path), Some(evidence)) = (&evidence_out, &outcome.evidence) {

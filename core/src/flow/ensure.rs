@@ -143,7 +143,7 @@ impl EnsureAccepted {
         };
         Self {
             jitter: Jitter::new(options.poll.jitter_seed),
-            interval: options.poll.initial_interval,
+            interval: options.poll.first_interval(),
             org,
             input,
             options,
@@ -435,7 +435,7 @@ impl Machine for EnsureAccepted {
                         self.interval = self
                             .interval
                             .saturating_mul(2)
-                            .min(self.options.poll.max_interval);
+                            .min(self.options.poll.longest_interval());
                         match fit_deadline(wait, self.options.poll.deadline, now, "confirming") {
                             Ok(wait) => {
                                 self.state = State::ConfirmSleep;

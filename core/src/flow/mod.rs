@@ -125,12 +125,15 @@ pub enum FlowEvent {
     },
 }
 
+/// Shortest wait between polls, whatever the options say: a zero interval would hammer the API.
+pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(10);
+
 /// Polling schedule shared by the flows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PollOptions {
-    /// First wait between polls (default 2 s).
+    /// First wait between polls (default 2 s; at least [`MIN_POLL_INTERVAL`]).
     pub initial_interval: Duration,
     /// Longest wait between polls (default 30 s); waits double up to it.
     pub max_interval: Duration,
@@ -138,6 +141,18 @@ pub struct PollOptions {
     pub deadline: Option<Timestamp>,
     /// Seed of the caller's jitter: 0 = none; otherwise each wait is scaled into [50 %, 100 %].
     pub jitter_seed: u64,
+}
+
+impl PollOptions {
+    /// The first wait, raised to [`MIN_POLL_INTERVAL`].
+    pub(crate) fn first_interval(&self) -> Duration {
+        self.initial_interval.max(MIN_POLL_INTERVAL)
+    }
+
+    /// The longest wait, never below the first.
+    pub(crate) fn longest_interval(&self) -> Duration {
+        self.max_interval.max(self.first_interval())
+    }
 }
 
 impl Default for PollOptions {

@@ -54,7 +54,7 @@ impl WaitForSignature {
     /// Waits on `org`'s attestation.
     pub fn new(org: OrganizationId, options: PollOptions) -> Self {
         Self {
-            interval: options.initial_interval,
+            interval: options.first_interval(),
             jitter: Jitter::new(options.jitter_seed),
             org,
             options,
@@ -92,7 +92,7 @@ impl WaitForSignature {
         self.interval = self
             .interval
             .saturating_mul(2)
-            .min(self.options.max_interval.max(self.options.initial_interval));
+            .min(self.options.longest_interval());
         let wait = fit_deadline(wait, self.options.deadline, now, "waiting for the signer")?;
         Ok(Step::Sleep(wait))
     }
