@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Measures `mca report` throughput over 1,000 organisations against a spawned sandbox (release
-# build), and the wall time of `mca demo`. Prints orgs/s and seconds.
+# build), at concurrency 1 (the baseline, same run) and at CONCURRENCY, and the wall time of
+# `mca demo`. Prints orgs/s, the ratio to the baseline, and seconds.
 #   cli/bench-report.sh [ORGS] [CONCURRENCY]      (defaults: 1000 16)
 # Honours CARGO_TARGET_DIR (default: the workspace's target/).
 set -euo pipefail
@@ -45,14 +46,23 @@ for i in $(seq 1 "$ORGS"); do
   fi
 done
 
-start=$(date +%s.%N)
-"$MCA" report --orgs "$WORK/orgs.csv" --out "$WORK/report.csv" --concurrency "$CONCURRENCY" 2>"$WORK/report.err"
-end=$(date +%s.%N)
-cat "$WORK/report.err"
-rows=$(( $(wc -l <"$WORK/report.csv") - 1 ))
-[[ "$rows" == "$ORGS" ]] || { echo "expected $ORGS rows, got $rows" >&2; exit 1; }
-awk -v n="$ORGS" -v s="$start" -v e="$end" -v c="$CONCURRENCY" \
-  'BEGIN { printf "report: %d orgs in %.2f s wall (process included) = %.0f orgs/s at concurrency %d\n", n, e - s, n / (e - s), c }'
+# One report run; prints its orgs/s and leaves the number in $RATE.
+run_report() {
+  local concurrency="$1" start end rows
+  start=$(date +%s.%N)
+  "$MCA" report --orgs "$WORK/orgs.csv" --out "$WORK/report.csv" --concurrency "$concurrency" 2>"$WORK/report.err"
+  end=$(date +%s.%N)
+  rows=$(( $(wc -l <"$WORK/report.csv") - 1 ))
+  [[ "$rows" == "$ORGS" ]] || { echo "expected $ORGS rows, got $rows" >&2; cat "$WORK/report.err" >&2; exit 1; }
+  RATE=$(awk -v n="$ORGS" -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", n / (e - s) }')
+  echo "report: $ORGS orgs at concurrency $concurrency: $RATE orgs/s (process start included)"
+}
+
+# Baseline in the same run: one request at a time. The ratio is what bounded concurrency buys.
+run_report 1
+BASE=$RATE
+run_report "$CONCURRENCY"
+awk -v a="$RATE" -v b="$BASE" -v c="$CONCURRENCY" 'BEGIN { printf "report: concurrency %d / concurrency 1 = %.2fx\n", c, a / b }'
 
 cd "$WORK"
 start=$(date +%s.%N)
