@@ -74,7 +74,9 @@ def _seed(jitter_seed: Optional[int]) -> int:
 
 
 class _Common:
-    """Options and conversions shared by both clients."""
+    """Options, conversions and the synchronous members shared by both clients."""
+
+    _core: Any
 
     def __init__(
         self,
@@ -149,6 +151,38 @@ class _Common:
             poll=poll,
             confirm_attempts=defaults.confirm_attempts if confirm_attempts is None else confirm_attempts,
         )
+
+    @property
+    def base_url(self) -> str:
+        """The normalised base URL (ends in ``/``)."""
+        return str(self._core.base_url())
+
+    @property
+    def user_agent(self) -> str:
+        """The ``User-Agent`` sent with every request."""
+        return str(self._core.user_agent())
+
+    def _sync(self, fn: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return fn(*args)
+        except _ffi.Error as err:
+            self._raise(err)
+
+    def validate_start_attestation(self, input: StartAttestation) -> StartAttestation:
+        """The normalised body that ``start_attestation`` would send; raises ``InvalidError``."""
+        return StartAttestation._from_ffi(
+            self._sync(self._core.validate_start_attestation, input._to_ffi())
+        )
+
+    def validate_add_csp_service(self, input: AddCspService) -> AddCspService:
+        """The normalised body that ``add_csp_service`` would send; raises ``InvalidError``."""
+        return AddCspService._from_ffi(
+            self._sync(self._core.validate_add_csp_service, input._to_ffi())
+        )
+
+    def normalize_organization_id(self, organization_id: str) -> str:
+        """The lowercase GUID; raises ``InvalidError`` (pointer ``/organizationId``)."""
+        return str(self._sync(self._core.normalize_organization_id, organization_id))
 
     def _raise(self, err: BaseException) -> NoReturn:
         """Re-raises a core error as ``McaError`` (or a user transport's own exception)."""
@@ -246,37 +280,8 @@ class Client(_Common):
     def __repr__(self) -> str:
         return self._repr("Client", self._options.base_url)
 
-    @property
-    def base_url(self) -> str:
-        """The normalised base URL (ends in ``/``)."""
-        return str(self._core.base_url())
-
-    @property
-    def user_agent(self) -> str:
-        """The ``User-Agent`` sent with every request."""
-        return str(self._core.user_agent())
-
     def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
-        try:
-            return fn(*args)
-        except _ffi.Error as err:
-            self._raise(err)
-
-    def validate_start_attestation(self, input: StartAttestation) -> StartAttestation:
-        """The normalised body that ``start_attestation`` would send; raises ``InvalidError``."""
-        return StartAttestation._from_ffi(
-            self._call(self._core.validate_start_attestation, input._to_ffi())
-        )
-
-    def validate_add_csp_service(self, input: AddCspService) -> AddCspService:
-        """The normalised body that ``add_csp_service`` would send; raises ``InvalidError``."""
-        return AddCspService._from_ffi(
-            self._call(self._core.validate_add_csp_service, input._to_ffi())
-        )
-
-    def normalize_organization_id(self, organization_id: str) -> str:
-        """The lowercase GUID; raises ``InvalidError`` (pointer ``/organizationId``)."""
-        return str(self._call(self._core.normalize_organization_id, organization_id))
+        return self._sync(fn, *args)
 
     def token(self) -> Token:
         """A valid access token (credentials auth): cached, or fetched from the token endpoint."""
@@ -409,43 +414,11 @@ class AsyncClient(_Common):
     def __repr__(self) -> str:
         return self._repr("AsyncClient", self._options.base_url)
 
-    @property
-    def base_url(self) -> str:
-        """The normalised base URL (ends in ``/``)."""
-        return str(self._core.base_url())
-
-    @property
-    def user_agent(self) -> str:
-        """The ``User-Agent`` sent with every request."""
-        return str(self._core.user_agent())
-
-    def _sync(self, fn: Callable[..., Any], *args: Any) -> Any:
-        try:
-            return fn(*args)
-        except _ffi.Error as err:
-            self._raise(err)
-
     async def _call(self, fn: Callable[..., Awaitable[Any]], *args: Any) -> Any:
         try:
             return await fn(*args)
         except _ffi.Error as err:
             self._raise(err)
-
-    def validate_start_attestation(self, input: StartAttestation) -> StartAttestation:
-        """The normalised body that ``start_attestation`` would send; raises ``InvalidError``."""
-        return StartAttestation._from_ffi(
-            self._sync(self._core.validate_start_attestation, input._to_ffi())
-        )
-
-    def validate_add_csp_service(self, input: AddCspService) -> AddCspService:
-        """The normalised body that ``add_csp_service`` would send; raises ``InvalidError``."""
-        return AddCspService._from_ffi(
-            self._sync(self._core.validate_add_csp_service, input._to_ffi())
-        )
-
-    def normalize_organization_id(self, organization_id: str) -> str:
-        """The lowercase GUID; raises ``InvalidError`` (pointer ``/organizationId``)."""
-        return str(self._sync(self._core.normalize_organization_id, organization_id))
 
     async def token(self) -> Token:
         """A valid access token (credentials auth): cached, or fetched from the token endpoint."""
