@@ -16,6 +16,35 @@ use crate::timestamp::Timestamp;
 /// Longest time before expiry at which a token is renewed.
 pub const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 
+/// Longest token lifetime believed: a larger `expires_in` is cut to this (one day), so that a
+/// server's huge value never keeps a token cached for longer.
+pub const MAX_EXPIRES_IN: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Lifetime when the response has no `expires_in`.
+pub const DEFAULT_EXPIRES_IN: Duration = Duration::from_secs(3600);
+
+/// `expires_in` in seconds (a JSON number or a numeric string, fractions allowed) as a duration:
+/// `None` when it is not a finite, non-negative number; values above [`MAX_EXPIRES_IN`] are cut
+/// to it. Whole milliseconds, computed without float-to-`Duration` conversions.
+pub fn expires_in(value: &Value) -> Option<Duration> {
+    let seconds = match value {
+        Value::Number(n) => n.as_f64()?,
+        Value::String(s) => s.trim().parse::<f64>().ok()?,
+        _ => return None,
+    };
+    if !seconds.is_finite() || seconds < 0.0 {
+        return None;
+    }
+    let cap = MAX_EXPIRES_IN.as_secs_f64();
+    if seconds >= cap {
+        return Some(MAX_EXPIRES_IN);
+    }
+    // Finite and in [0, one day): the product is below 8.64e7, so the cast is exact and in range.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let millis = (seconds * 1000.0).round() as u64;
+    Some(Duration::from_millis(millis))
+}
+
 /// How the OAuth client id and secret are sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -183,11 +212,11 @@ impl Operation for TokenOp {
             .filter(|s| !s.is_empty())
             .ok_or_else(|| decode("token response has no access_token"))?;
         let expires_in = match map.get("expires_in") {
-            Some(Value::Number(n)) => n.as_f64().unwrap_or(0.0),
-            Some(Value::String(s)) => s.parse::<f64>().unwrap_or(0.0),
-            _ => 3600.0,
+            None | Some(Value::Null) => DEFAULT_EXPIRES_IN,
+            Some(value) => expires_in(value).ok_or_else(|| {
+                decode("token response's expires_in is not a finite, non-negative number")
+            })?,
         };
-        let expires_in = Duration::from_secs_f64(expires_in.clamp(0.0, 1.0e9));
         Ok(Token {
             access_token: access_token.to_string(),
             token_type: map
