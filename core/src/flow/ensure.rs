@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 use crate::evidence::{AcceptanceEvidence, FlowKind};
 use crate::flow::{
-    fit_deadline, Call, FlowEvent, Input, Jitter, Machine, PollOptions, RetryPolicy, Step,
+    next_wait, Call, FlowEvent, Input, Jitter, Machine, PollOptions, RetryPolicy, Step,
     WaitForSignature, WaitStatus,
 };
 use crate::http::ClientConfig;
@@ -431,12 +431,20 @@ impl Machine for EnsureAccepted {
                             RefreshOutcome::AlreadyRunning { retry_after } => retry_after,
                             RefreshOutcome::Started => None,
                         };
-                        let wait = hinted.unwrap_or_else(|| self.jitter.apply(self.interval));
+                        let interval = self.interval;
                         self.interval = self
                             .interval
                             .saturating_mul(2)
                             .min(self.options.poll.longest_interval());
-                        match fit_deadline(wait, self.options.poll.deadline, now, "confirming") {
+                        let jitter = &mut self.jitter;
+                        match next_wait(
+                            hinted,
+                            || jitter.apply(interval),
+                            &RetryPolicy::default(),
+                            self.options.poll.deadline,
+                            now,
+                            "confirming",
+                        ) {
                             Ok(wait) => {
                                 self.state = State::ConfirmSleep;
                                 Ok(Step::Sleep(wait))
