@@ -10,7 +10,8 @@ use serde_json::Value;
 use crate::error::Error;
 use crate::http::{ClientConfig, HttpRequest, HttpResponse, Method};
 use crate::ops::{Op, Operation};
-use crate::problem::parse_problem;
+use crate::problem::{parse_problem, Problem};
+use crate::redact::scrub_values;
 use crate::timestamp::Timestamp;
 
 /// Longest time before expiry at which a token is renewed.
@@ -147,6 +148,23 @@ pub struct TokenOp {
     pub credentials: Credentials,
 }
 
+impl TokenOp {
+    /// The problem without the password or client secret, should the endpoint echo them (as
+    /// sent, or form-encoded as in the request body).
+    fn scrub(&self, problem: Problem) -> Problem {
+        let c = &self.credentials;
+        let mut secrets: Vec<String> = vec![c.password.clone()];
+        secrets.extend(c.client_secret.clone());
+        let encoded: Vec<String> = secrets
+            .iter()
+            .map(|s| form_urlencoded::byte_serialize(s.as_bytes()).collect())
+            .collect();
+        secrets.extend(encoded);
+        let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+        problem.map_text(|text| scrub_values(text, &secrets))
+    }
+}
+
 impl Operation for TokenOp {
     type Output = Token;
     fn op(&self) -> Op {
@@ -186,7 +204,7 @@ impl Operation for TokenOp {
     fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<Token, Error> {
         if !resp.is_success() {
             // OAuth errors (invalid_grant, invalid_client) are authentication failures.
-            let problem = parse_problem(resp, now);
+            let problem = self.scrub(parse_problem(resp, now));
             return Err(match resp.status {
                 400 | 401 => Error::Unauthorized { problem },
                 403 => Error::Forbidden { problem },
