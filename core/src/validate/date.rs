@@ -31,3 +31,44 @@ pub(crate) fn acceptance_date(text: &str, now: Timestamp) -> Result<Timestamp, &
     }
     Ok(t)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn at(text: &str) -> Timestamp {
+        Timestamp::parse(text).unwrap()
+    }
+
+    #[test]
+    fn years_are_checked_once_in_utc() {
+        let now = at("2026-11-25T12:00:00Z");
+        let ok = |t: &str| acceptance_date(t, now).map(|t| t.to_rfc3339());
+        assert_eq!(ok("0001-01-01T00:00:00Z").unwrap(), "0001-01-01T00:00:00Z");
+        assert_eq!(
+            ok("0000-12-31T23:00:00-01:00").unwrap(),
+            "0001-01-01T00:00:00Z"
+        );
+        assert!(ok("0001-01-01T00:30:00+01:00").is_err());
+        assert!(ok("0000-01-01T00:00:00+01:00").is_err());
+        let late = at("9999-12-31T23:59:00Z");
+        assert!(acceptance_date("9999-12-31T23:59:59Z", late).is_ok());
+        assert!(acceptance_date("9999-12-31T23:59:59-01:00", late).is_err());
+    }
+
+    #[test]
+    fn skew_limit_is_inclusive() {
+        let now = at("2026-11-25T12:00:00Z");
+        assert!(acceptance_date("2026-11-25T12:05:00Z", now).is_ok());
+        assert!(acceptance_date("2026-11-25T12:05:00.000000001Z", now).is_err());
+    }
+
+    #[test]
+    fn leap_second_is_the_last_instant_of_its_minute() {
+        let now = at("2026-11-25T12:00:00Z");
+        let t = acceptance_date("2016-12-31T23:59:60Z", now).unwrap();
+        assert_eq!(t.to_rfc3339(), "2016-12-31T23:59:59.999999999Z");
+        assert!(acceptance_date("2026-11-25T11:59:60Z", now).is_err());
+    }
+}
