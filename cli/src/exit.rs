@@ -17,6 +17,8 @@ pub const AUTH: u8 = 4;
 pub const TRANSPORT: u8 = 5;
 /// The caller's deadline passed.
 pub const DEADLINE: u8 = 6;
+/// `--fail-on` matched at least one organisation (`report`, `ensure`); used for nothing else.
+pub const FAIL_ON: u8 = 7;
 
 /// The exit code for an error kind of the core (`Error::kind()`).
 pub fn code_for_kind(kind: &str) -> u8 {
