@@ -589,6 +589,32 @@ fn before_if_signed(before: &'static str) -> &'static str {
     }
 }
 
+/// Creates `dir` and takes its run lock (`.mca-ensure.lock`), held until the process ends.
+fn lock(dir: &Path) -> Result<std::fs::File, Failure> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Failure::other(format!("cannot create {}: {e}", dir.display())))?;
+    let path = dir.join(".mca-ensure.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Failure::other(format!("cannot open {}: {e}", path.display())))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Failure::other(format!(
+            "another `mca ensure` is running with the evidence directory {} (lock {}); \
+             nothing was sent — run again when it has finished",
+            dir.display(),
+            path.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => Err(Failure::other(format!(
+            "cannot lock {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
 /// Counts for the summary line.
 #[derive(Default, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -665,14 +691,13 @@ pub async fn run(ctx: &Context, args: EnsureArgs) -> Result<(), Failure> {
         Ok(_) | Err(Error::Config { .. }) => {}
         Err(e) => return Err(e.into()),
     }
-    if !args.dry_run {
-        std::fs::create_dir_all(&args.evidence_dir).map_err(|e| {
-            Failure::other(format!(
-                "cannot create {}: {e}",
-                args.evidence_dir.display()
-            ))
-        })?;
-    }
+    // One run per evidence directory at a time: a second run started while the first is still
+    // going stops here (the lock goes with the process, also when it is killed).
+    let _lock = if args.dry_run {
+        None
+    } else {
+        Some(lock(&args.evidence_dir)?)
+    };
     let mut links = if args.dry_run {
         None
     } else {
