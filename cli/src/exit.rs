@@ -175,4 +175,25 @@ mod tests {
         }
         assert_eq!(code_for_kind("something-new"), OTHER);
     }
+
+    #[test]
+    fn fail_on_has_a_code_of_its_own() {
+        let others = [OK, OTHER, INVALID, API, AUTH, TRANSPORT, DEADLINE];
+        assert!(!others.contains(&FAIL_ON));
+        for kind in [
+            "invalid",
+            "config",
+            "api",
+            "rate_limited",
+            "unauthorized",
+            "forbidden",
+            "transport",
+            "decode",
+            "deadline",
+            "local",
+            "",
+        ] {
+            assert_ne!(code_for_kind(kind), FAIL_ON, "{kind}");
+        }
+    }
 }
