@@ -145,7 +145,7 @@ impl HtmlRow for EnsureRow {
             Cell::Link(self.agreement_link.clone().unwrap_or_default()),
             t(&self.expires_at),
             t(&self.accepted_via),
-            Cell::Text(match (&self.error_kind, &self.error) {
+            Cell::Long(match (&self.error_kind, &self.error) {
                 (Some(k), Some(e)) => format!("{k}: {e}"),
                 (_, Some(e)) => e.clone(),
                 _ => String::new(),

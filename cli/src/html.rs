@@ -17,6 +17,8 @@ pub enum Cell {
     Text(String),
     /// A link (shown as its text; only http(s) targets become clickable).
     Link(String),
+    /// Long text that may wrap (error messages).
+    Long(String),
 }
 
 /// A row type the page can show.
@@ -106,12 +108,13 @@ impl HtmlPage {
         for cell in row.html_cells() {
             match cell {
                 Cell::Text(t) => line.push_str(&format!("<td>{}</td>", escape(&t))),
+                Cell::Long(t) => line.push_str(&format!("<td class=\"wrap\">{}</td>", escape(&t))),
                 Cell::Link(l) if l.starts_with("https://") || l.starts_with("http://") => line
                     .push_str(&format!(
-                        "<td><a href=\"{0}\" rel=\"noreferrer noopener\" target=\"_blank\">{0}</a></td>",
+                        "<td class=\"link\"><a href=\"{0}\" rel=\"noreferrer noopener\" target=\"_blank\">{0}</a></td>",
                         escape(&l)
                     )),
-                Cell::Link(l) => line.push_str(&format!("<td>{}</td>", escape(&l))),
+                Cell::Link(l) => line.push_str(&format!("<td class=\"link\">{}</td>", escape(&l))),
             }
         }
         line.push_str("</tr>\n");
@@ -204,7 +207,7 @@ impl HtmlPage {
             head.push_str(&format!("<option value=\"{s}\">{s}</option>"));
         }
         head.push_str(
-            "</select></label> <span id=\"shown\"></span></div>\n<table id=\"rows\"><thead><tr>",
+            "</select></label> <span id=\"shown\"></span></div>\n<div class=\"scroll\"><table id=\"rows\"><thead><tr>",
         );
         for (i, c) in self.columns.unwrap_or(&[]).iter().enumerate() {
             head.push_str(&format!(
@@ -217,7 +220,8 @@ impl HtmlPage {
             .map_err(|e| io_fail(tmp, e))?;
         let mut rows = File::open(&self.rows_path).map_err(|e| io_fail(&self.rows_path, e))?;
         std::io::copy(&mut rows, &mut out).map_err(|e| io_fail(tmp, e))?;
-        let tail = format!("</tbody></table></section>\n<script>{JS}</script>\n</body></html>\n");
+        let tail =
+            format!("</tbody></table></div></section>\n<script>{JS}</script>\n</body></html>\n");
         out.write_all(tail.as_bytes())
             .map_err(|e| io_fail(tmp, e))?;
         out.flush().map_err(|e| io_fail(tmp, e))
@@ -239,7 +243,10 @@ h1{font-size:22px;margin:0 0 8px}h2{font-size:17px;margin:20px 0 8px}
 #rows{border-collapse:collapse;width:100%;font-size:13px}
 #rows th{position:sticky;top:0;background:#eceff1;text-align:left;padding:5px 8px;cursor:pointer;user-select:none;white-space:nowrap}
 #rows th[aria-sort=ascending]::after{content:' \\25B2'}#rows th[aria-sort=descending]::after{content:' \\25BC'}
-#rows td{padding:4px 8px;border-bottom:1px solid #eeeeee;vertical-align:top;word-break:break-word}
+.scroll{overflow-x:auto}
+#rows td{padding:4px 8px;border-bottom:1px solid #eeeeee;vertical-align:top;white-space:nowrap}
+#rows td.wrap{white-space:normal;overflow-wrap:anywhere;min-width:18em}
+#rows td.link{white-space:normal;overflow-wrap:anywhere;min-width:14em;max-width:24em}
 #rows tbody tr:nth-child(even){background:#fafafa}
 #rows tr[data-state=error] td,#rows tr[data-state=invalid] td{color:#6a1b9a}
 #rows tr[data-state=expired] td:first-child{border-left:3px solid #c62828}

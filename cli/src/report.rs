@@ -303,7 +303,7 @@ impl HtmlRow for Row {
             t(&self.attestation_status),
             Cell::Link(self.agreement_link.clone().unwrap_or_default()),
             t(&self.attestation_expires_at),
-            Cell::Text(match (&self.error_kind, &self.error) {
+            Cell::Long(match (&self.error_kind, &self.error) {
                 (Some(k), Some(e)) => format!("{k}: {e}"),
                 (_, Some(e)) => e.clone(),
                 _ => String::new(),
