@@ -136,6 +136,8 @@ fn ensure_takes_each_state_to_its_action_and_reports_bad_rows() {
     let evidence = dir.path().join("evidence");
     let links = dir.path().join("links.csv");
     let before_expired = starts(&sb, &m.expired);
+    // Two rate-limited reads on the way: the core waits Retry-After and goes on.
+    sb.fault(json!({"op": "get_attestation", "count": 2, "fault": "status", "status": 429, "retryAfter": 1}));
     let r = run(sb
         .mca()
         .args(["ensure", "--orgs"])
@@ -147,6 +149,18 @@ fn ensure_takes_each_state_to_its_action_and_reports_bad_rows() {
         .arg("--links")
         .arg(&links));
     assert_eq!(r.code, 0, "{}", r.stderr);
+    let faults_url = format!("{}/_sandbox/faults", sb.url);
+    let left: Value = sb.rt.block_on(async {
+        sb.client()
+            .get(&faults_url)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    assert_eq!(left, json!([]), "both 429 answers were given");
     // Bad rows are named on stderr with line and pointer before anything runs.
     assert!(
         r.stderr.contains("line 7: /signer/lastName"),
