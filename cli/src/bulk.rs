@@ -327,6 +327,51 @@ impl Sink {
     }
 }
 
+/// Rows finished but not yet written may run this far ahead of the oldest unfinished one, per unit
+/// of concurrency: a slow organisation (e.g. waiting out a `Retry-After`) does not hold the others
+/// back, and memory stays bounded.
+const WINDOW_PER_WORKER: usize = 64;
+
+/// Runs `work` over `items` with at most `concurrency` at a time and hands each result to `each`
+/// in input order. At most `concurrency × 64` results wait for an earlier one.
+pub async fn ordered<T, R, Fut>(
+    items: impl Iterator<Item = T>,
+    concurrency: usize,
+    work: impl Fn(T) -> Fut,
+    mut each: impl FnMut(R) -> Result<(), Failure>,
+) -> Result<(), Failure>
+where
+    Fut: std::future::Future<Output = R>,
+{
+    use futures_util::stream::{FuturesUnordered, StreamExt};
+    let concurrency = concurrency.max(1);
+    let window = concurrency.saturating_mul(WINDOW_PER_WORKER);
+    let mut items = items.enumerate().peekable();
+    let mut running = FuturesUnordered::new();
+    let mut done: std::collections::BTreeMap<usize, R> = std::collections::BTreeMap::new();
+    let mut next_out = 0usize;
+    loop {
+        while running.len() < concurrency {
+            match items.peek() {
+                Some((i, _)) if *i < next_out.saturating_add(window) => {}
+                _ => break,
+            }
+            let Some((i, item)) = items.next() else { break };
+            let fut = work(item);
+            running.push(async move { (i, fut.await) });
+        }
+        let Some((i, result)) = running.next().await else {
+            break;
+        };
+        done.insert(i, result);
+        while let Some(result) = done.remove(&next_out) {
+            each(result)?;
+            next_out = next_out.saturating_add(1);
+        }
+    }
+    Ok(())
+}
+
 /// A progress bar on stderr when it is a terminal.
 pub fn progress(len: u64) -> Option<indicatif::ProgressBar> {
     if !std::io::stderr().is_terminal() {
@@ -373,7 +418,83 @@ pub fn run_params(command: &str, input: &Path, base_url: &str) -> Vec<(String, S
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
+
+    #[test]
+    fn ordered_keeps_input_order_and_bounds_concurrency() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        let now = AtomicUsize::new(0);
+        let peak = AtomicUsize::new(0);
+        let mut out = Vec::new();
+        rt.block_on(ordered(
+            0..200u64,
+            4,
+            |i| {
+                let (now, peak) = (&now, &peak);
+                async move {
+                    let n = now.fetch_add(1, Ordering::SeqCst) + 1;
+                    peak.fetch_max(n, Ordering::SeqCst);
+                    // Early items are the slowest: later ones finish first.
+                    tokio::time::sleep(Duration::from_millis(if i % 7 == 0 { 5 } else { 1 })).await;
+                    now.fetch_sub(1, Ordering::SeqCst);
+                    i
+                }
+            },
+            |i| {
+                out.push(i);
+                Ok(())
+            },
+        ))
+        .unwrap_or_else(|_| panic!("ordered failed"));
+        assert_eq!(out, (0..200).collect::<Vec<_>>());
+        assert_eq!(peak.load(Ordering::SeqCst), 4);
+    }
+
+    #[test]
+    fn a_slow_first_item_does_not_hold_the_others_back() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        let finished = AtomicUsize::new(0);
+        let seen_by_slow = AtomicUsize::new(0);
+        let mut out = Vec::new();
+        rt.block_on(ordered(
+            0..100usize,
+            2,
+            |i| {
+                let (finished, seen_by_slow) = (&finished, &seen_by_slow);
+                async move {
+                    if i == 0 {
+                        tokio::time::sleep(Duration::from_millis(300)).await;
+                        seen_by_slow.store(finished.load(Ordering::SeqCst), Ordering::SeqCst);
+                    } else {
+                        tokio::time::sleep(Duration::from_millis(1)).await;
+                    }
+                    finished.fetch_add(1, Ordering::SeqCst);
+                    i
+                }
+            },
+            |i| {
+                out.push(i);
+                Ok(())
+            },
+        ))
+        .unwrap_or_else(|_| panic!("ordered failed"));
+        assert_eq!(out, (0..100).collect::<Vec<_>>());
+        // With a plain ordered buffer of 2, only 1 other item could finish meanwhile.
+        assert!(
+            seen_by_slow.load(Ordering::SeqCst) >= 50,
+            "{} finished while the first was slow",
+            seen_by_slow.load(Ordering::SeqCst)
+        );
+    }
 
     #[test]
     fn spans_parse_in_each_unit() {

@@ -13,7 +13,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use clap::Args;
-use futures_util::stream::{self, StreamExt};
 use mca_attestation::{
     validate, AttestationStatus, EnsureOptions, EnsureStatus, Error, FlowEvent, HttpRequest,
     HttpResponse, Method, OrganizationId, Platform, Session, Signer, StartAttestation, Timestamp,
@@ -737,8 +736,16 @@ pub async fn run(ctx: &Context, args: EnsureArgs) -> Result<(), Failure> {
     let bar = bulk::progress(good.saturating_add(bad));
     let clock = Instant::now();
     let job = &job;
-    let mut rows = stream::iter(Rows::open(&args.orgs, run_date.clone())?)
-        .map(|item| async move {
+    let mut counts = Counts {
+        concurrency,
+        dry_run: args.dry_run,
+        ..Counts::default()
+    };
+    let links_path = args.links.display().to_string();
+    bulk::ordered(
+        Rows::open(&args.orgs, run_date.clone())?,
+        concurrency,
+        |item| async move {
             match item {
                 Item::Skip(row) => (row, None),
                 Item::Run { line, org, body } => {
@@ -746,45 +753,41 @@ pub async fn run(ctx: &Context, args: EnsureArgs) -> Result<(), Failure> {
                     (job.one(line, org, body).await, Some(email))
                 }
             }
-        })
-        .buffered(concurrency);
-    let mut counts = Counts {
-        concurrency,
-        dry_run: args.dry_run,
-        ..Counts::default()
-    };
-    while let Some((row, email)) = rows.next().await {
-        if let Some(bar) = &bar {
-            bar.inc(1);
-        }
-        counts.total = counts.total.saturating_add(1);
-        bump(&mut counts.by_action, &row.action);
-        bump(&mut counts.by_state_after, &row.state_after);
-        if row.evidence_file.is_some() {
-            counts.evidence_files = counts.evidence_files.saturating_add(1);
-        }
-        let ongoing = matches!(row.state_after.as_str(), "pending" | "signed");
-        if let (Some(w), true, Some(link)) = (&mut links, ongoing, &row.agreement_link) {
-            w.write_record([
-                row.organization_id.as_str(),
-                email.as_deref().unwrap_or_default(),
-                link.as_str(),
-                row.expires_at.as_deref().unwrap_or_default(),
-            ])
-            .map_err(|e| Failure::other(format!("cannot write {}: {e}", args.links.display())))?;
-            counts.links = counts.links.saturating_add(1);
-        }
-        alert.note(&Verdict {
-            accepted: row.state_after == "accepted",
-            error: row.error.is_some(),
-            ongoing_expires_at: if ongoing {
-                row.expires_at.as_deref()
-            } else {
-                None
-            },
-        });
-        sink.row(&row)?;
-    }
+        },
+        |(row, email): (EnsureRow, Option<String>)| {
+            if let Some(bar) = &bar {
+                bar.inc(1);
+            }
+            counts.total = counts.total.saturating_add(1);
+            bump(&mut counts.by_action, &row.action);
+            bump(&mut counts.by_state_after, &row.state_after);
+            if row.evidence_file.is_some() {
+                counts.evidence_files = counts.evidence_files.saturating_add(1);
+            }
+            let ongoing = matches!(row.state_after.as_str(), "pending" | "signed");
+            if let (Some(w), true, Some(link)) = (&mut links, ongoing, &row.agreement_link) {
+                w.write_record([
+                    row.organization_id.as_str(),
+                    email.as_deref().unwrap_or_default(),
+                    link.as_str(),
+                    row.expires_at.as_deref().unwrap_or_default(),
+                ])
+                .map_err(|e| Failure::other(format!("cannot write {links_path}: {e}")))?;
+                counts.links = counts.links.saturating_add(1);
+            }
+            alert.note(&Verdict {
+                accepted: row.state_after == "accepted",
+                error: row.error.is_some(),
+                ongoing_expires_at: if ongoing {
+                    row.expires_at.as_deref()
+                } else {
+                    None
+                },
+            });
+            sink.row(&row)
+        },
+    )
+    .await?;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::Args;
-use futures_util::stream::{self, StreamExt};
 use mca_attestation::{
     Acceptance, Attestation, Error, OrganizationId, Platform, Session, Timestamp,
 };
@@ -340,8 +339,14 @@ pub async fn run(ctx: &Context, args: ReportArgs) -> Result<(), Failure> {
     let started = Instant::now();
     let session = &session;
     let net = &net;
-    let mut rows = stream::iter(OrgIds::open(&args.orgs)?)
-        .map(|id| async move {
+    let mut s = Summary {
+        concurrency,
+        ..Summary::default()
+    };
+    bulk::ordered(
+        OrgIds::open(&args.orgs)?,
+        concurrency,
+        |id| async move {
             match id {
                 Ok(text) => row(session, net, &text).await,
                 Err(e) => Row {
@@ -354,28 +359,25 @@ pub async fn run(ctx: &Context, args: ReportArgs) -> Result<(), Failure> {
                     ..Row::default()
                 },
             }
-        })
-        .buffered(concurrency);
-    let mut s = Summary {
-        concurrency,
-        ..Summary::default()
-    };
-    while let Some(r) = rows.next().await {
-        if let Some(bar) = &bar {
-            bar.inc(1);
-        }
-        s.add(&r);
-        alert.note(&Verdict {
-            accepted: r.state == "accepted",
-            error: r.state == "error",
-            ongoing_expires_at: if r.state == "pending" {
-                r.attestation_expires_at.as_deref()
-            } else {
-                None
-            },
-        });
-        sink.row(&r)?;
-    }
+        },
+        |r: Row| {
+            if let Some(bar) = &bar {
+                bar.inc(1);
+            }
+            s.add(&r);
+            alert.note(&Verdict {
+                accepted: r.state == "accepted",
+                error: r.state == "error",
+                ongoing_expires_at: if r.state == "pending" {
+                    r.attestation_expires_at.as_deref()
+                } else {
+                    None
+                },
+            });
+            sink.row(&r)
+        },
+    )
+    .await?;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
