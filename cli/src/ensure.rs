@@ -588,6 +588,13 @@ fn before_if_signed(before: &'static str) -> &'static str {
     }
 }
 
+/// Where the links list is written until the run ends.
+fn links_tmp(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(".tmp");
+    PathBuf::from(name)
+}
+
 /// Creates `dir` and takes its run lock (`.mca-ensure.lock`), held until the process ends.
 fn lock(dir: &Path) -> Result<std::fs::File, Failure> {
     std::fs::create_dir_all(dir)
@@ -700,7 +707,8 @@ pub async fn run(ctx: &Context, args: EnsureArgs) -> Result<(), Failure> {
     let mut links = if args.dry_run {
         None
     } else {
-        let file = std::fs::File::create(&args.links)
+        // Written beside and renamed at the end: a killed run leaves the previous list whole.
+        let file = std::fs::File::create(links_tmp(&args.links))
             .map_err(|e| Failure::other(format!("cannot write {}: {e}", args.links.display())))?;
         let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
         w.write_record([
@@ -793,6 +801,9 @@ pub async fn run(ctx: &Context, args: EnsureArgs) -> Result<(), Failure> {
     }
     if let Some(mut w) = links {
         w.flush()
+            .map_err(|e| Failure::other(format!("cannot write {}: {e}", args.links.display())))?;
+        drop(w);
+        std::fs::rename(links_tmp(&args.links), &args.links)
             .map_err(|e| Failure::other(format!("cannot write {}: {e}", args.links.display())))?;
     }
     counts.seconds = clock.elapsed().as_secs_f64();
