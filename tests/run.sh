@@ -29,6 +29,10 @@ cargo test --workspace
 section "core builds for wasm32"
 cargo check -p mca-attestation --target wasm32-unknown-unknown
 
+# The CLI's HTML pages (report/ensure --html) in headless Debian Chromium; screenshots in target/.
+section "cli/test-html.sh"
+bash cli/test-html.sh
+
 for suite in spec/check.sh npm/test.sh python/test.sh kotlin/test.sh; do
   section "$suite"
   bash "$suite"

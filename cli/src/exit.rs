@@ -17,6 +17,8 @@ pub const AUTH: u8 = 4;
 pub const TRANSPORT: u8 = 5;
 /// The caller's deadline passed.
 pub const DEADLINE: u8 = 6;
+/// `--fail-on` matched at least one organisation (`report`, `ensure`); used for nothing else.
+pub const FAIL_ON: u8 = 7;
 
 /// The exit code for an error kind of the core (`Error::kind()`).
 pub fn code_for_kind(kind: &str) -> u8 {
@@ -172,5 +174,26 @@ mod tests {
             assert_eq!(code_for_kind(kind), code, "{kind}");
         }
         assert_eq!(code_for_kind("something-new"), OTHER);
+    }
+
+    #[test]
+    fn fail_on_has_a_code_of_its_own() {
+        let others = [OK, OTHER, INVALID, API, AUTH, TRANSPORT, DEADLINE];
+        assert!(!others.contains(&FAIL_ON));
+        for kind in [
+            "invalid",
+            "config",
+            "api",
+            "rate_limited",
+            "unauthorized",
+            "forbidden",
+            "transport",
+            "decode",
+            "deadline",
+            "local",
+            "",
+        ] {
+            assert_ne!(code_for_kind(kind), FAIL_ON, "{kind}");
+        }
     }
 }

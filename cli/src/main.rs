@@ -7,10 +7,13 @@
 // Errors carry the core's `Error` (with its problem details) by value, as the core does.
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
 
+mod bulk;
 mod commands;
 mod config;
 mod demo;
+mod ensure;
 mod exit;
+mod html;
 mod input;
 mod output;
 mod platform;
@@ -29,7 +32,8 @@ Configuration: flags, then environment variables (MCA_BASE_URL, MCA_RESELLER_ID,
 MCA_USERNAME/MCA_PASSWORD, MCA_CLIENT_ID/MCA_CLIENT_SECRET), then a TOML file (--config).
 
 Exit codes: 0 ok, 2 invalid input or configuration, 3 API error, 4 authentication/authorisation,
-5 transport/timeout/unreadable response, 6 deadline, 1 other local failure.
+5 transport/timeout/unreadable response, 6 deadline, 7 --fail-on matched (report, ensure),
+1 other local failure.
 
 Examples:
   mca demo                                   # the whole story against an embedded sandbox
@@ -37,7 +41,8 @@ Examples:
   mca acceptance get --org 3f2504e0-4f89-11d3-9a0c-0305e82c3301
   mca attestation ensure --org <GUID> --input start.json
   mca validate start.json
-  mca report --orgs orgs.csv --out report.csv --concurrency 16";
+  mca report --orgs orgs.csv --out report.csv --concurrency 16 --html report.html
+  mca ensure --orgs signers.csv --out ensure.csv --fail-on not-accepted,error";
 
 /// MCA partner attestation from the terminal.
 #[derive(Parser)]
@@ -90,6 +95,9 @@ enum Command {
     /// Acceptance state of many organisations, as CSV or JSON.
     #[command(after_help = report::AFTER_HELP)]
     Report(report::ReportArgs),
+    /// Bring many organisations to "accepted": start, reuse or finalize attestations (never twice).
+    #[command(after_help = ensure::AFTER_HELP)]
+    Ensure(ensure::EnsureArgs),
 }
 
 /// Options of `mca sandbox`.
@@ -166,6 +174,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Validate(args) => commands::validate(&ctx, args),
         Command::Token(args) => commands::token(&ctx, args).await,
         Command::Report(args) => report::run(&ctx, args).await,
+        Command::Ensure(args) => ensure::run(&ctx, args).await,
         Command::Config => commands::show_config(&ctx),
     }
 }

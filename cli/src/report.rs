@@ -2,17 +2,19 @@
 //! one organisation; a failing row records its error and the run goes on. Retries (including
 //! 429 with `Retry-After`) happen inside the core's `Session`.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use clap::{Args, ValueEnum};
-use futures_util::stream::{self, StreamExt};
-use mca_attestation::{Acceptance, Attestation, Error, OrganizationId, Platform, Session};
+use clap::Args;
+use mca_attestation::{
+    Acceptance, Attestation, Error, OrganizationId, Platform, Session, Timestamp,
+};
 use serde::Serialize;
 
+use crate::bulk::{self, Alert, BulkArgs, Sink, Verdict};
 use crate::commands::Context;
 use crate::exit::Failure;
+use crate::html::{Cell, HtmlRow};
 use crate::platform::Net;
 
 /// Help text after the options.
@@ -23,24 +25,20 @@ lines starting with # are skipped. Other columns are ignored.
 
 Output columns: organizationId, state (accepted, pending, expired, none or error), accepted,
 acceptedVia, signer, signerEmail, acceptanceDate, lastSyncDate, attestationId, attestationStatus,
-attestationExpiresAt, errorKind, errorStatus, error. The format follows --out's extension
-(.json, else CSV); without --out, CSV (or JSON with --json) goes to stdout. A summary goes to stderr.
-A progress bar is drawn on stderr only when it is a terminal.
+attestationExpiresAt, agreementLink, errorKind, errorStatus, error. The format follows --out's
+extension (.json, else CSV); without --out, CSV (or JSON with --json) goes to stdout. Rows are
+written as they come (in input order), so memory stays bounded. A summary goes to stderr. A progress
+bar is drawn on stderr only when it is a terminal. --html FILE also writes a self-contained page
+(chart, sortable and filterable table, run parameters; no signer names or e-mails, no secrets).
 
-Row errors do not stop the run and do not change the exit code (0 once the report is written).
+Row errors do not stop the run. Without --fail-on they do not change the exit code (0 once the
+report is written); with --fail-on not-accepted,expiring,error the run exits 7 when any
+organisation matches and prints a one-line summary (ALERT or OK) on stderr.
 
 Examples:
-  mca report --orgs orgs.csv --out report.csv
-  mca report --orgs orgs.csv --out report.json --concurrency 32";
-
-/// Output format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Comma-separated values with a header row.
-    Csv,
-    /// A JSON array of rows.
-    Json,
-}
+  mca report --orgs orgs.csv --out report.csv --html report.html
+  mca report --orgs orgs.csv --out report.json --concurrency 32
+  mca report --orgs orgs.csv --out report.csv --fail-on error,expiring --expiring-within 3d";
 
 /// Options of `mca report`.
 #[derive(Args)]
@@ -48,15 +46,8 @@ pub struct ReportArgs {
     /// CSV file of organisation ids.
     #[arg(long, value_name = "FILE")]
     orgs: PathBuf,
-    /// Output file (.csv or .json); stdout when absent.
-    #[arg(long, value_name = "FILE")]
-    out: Option<PathBuf>,
-    /// Output format (default: from --out's extension, else CSV, or JSON with --json).
-    #[arg(long, value_enum)]
-    format: Option<Format>,
-    /// Organisations queried at the same time.
-    #[arg(long, default_value_t = 8, value_name = "N")]
-    concurrency: usize,
+    #[command(flatten)]
+    bulk: BulkArgs,
 }
 
 /// One organisation's line of the report.
@@ -85,6 +76,8 @@ pub struct Row {
     pub attestation_status: Option<String>,
     /// When its link expires.
     pub attestation_expires_at: Option<String>,
+    /// Its agreement link.
+    pub agreement_link: Option<String>,
     /// Error kind, when the row failed.
     pub error_kind: Option<String>,
     /// HTTP status of the error, when one was received.
@@ -162,6 +155,7 @@ pub async fn row(session: &Session, net: &Net, text: &str) -> Row {
             row.attestation_id = Some(a.attestation_id.clone());
             row.attestation_status = Some(status_key(&a));
             row.attestation_expires_at = a.expires_at.map(|t| t.to_rfc3339());
+            row.agreement_link = Some(a.agreement_link.clone()).filter(|l| !l.is_empty());
             row.signer = Some(
                 format!("{} {}", a.signer.first_name, a.signer.last_name)
                     .trim()
@@ -180,44 +174,68 @@ pub async fn row(session: &Session, net: &Net, text: &str) -> Row {
     row
 }
 
-/// Organisation ids from a CSV file (see the help text for the rules).
-pub fn read_orgs(path: &Path) -> Result<Vec<String>, Failure> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .comment(Some(b'#'))
-        .from_path(path)
-        .map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))?;
-    let mut column = 0;
-    let mut first = true;
-    let mut ids = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        if std::mem::take(&mut first)
-            && record
-                .get(0)
-                .is_none_or(|s| OrganizationId::parse(s).is_err())
-        {
-            let names: Vec<String> = record
-                .iter()
-                .map(|s| s.to_ascii_lowercase().replace(['_', '-', ' '], ""))
-                .collect();
-            let found = names
-                .iter()
-                .position(|n| n == "organizationid" || n == "orgid")
-                .or_else(|| names.iter().position(|n| n == "org" || n == "id"));
-            if let Some(c) = found {
-                column = c;
+/// Organisation ids from a CSV file, one record at a time (see the help text for the rules).
+pub struct OrgIds {
+    records: csv::StringRecordsIntoIter<std::fs::File>,
+    column: usize,
+    first: bool,
+    path: PathBuf,
+}
+
+impl OrgIds {
+    /// Opens `path`.
+    pub fn open(path: &Path) -> Result<Self, Failure> {
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .comment(Some(b'#'))
+            .from_path(path)
+            .map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))?;
+        Ok(Self {
+            records: reader.into_records(),
+            column: 0,
+            first: true,
+            path: path.to_path_buf(),
+        })
+    }
+}
+
+impl Iterator for OrgIds {
+    type Item = Result<String, Failure>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let record = match self.records.next()? {
+                Ok(r) => r,
+                Err(e) => {
+                    return Some(Err(Failure::input(format!("{}: {e}", self.path.display()))))
+                }
+            };
+            if record.iter().all(str::is_empty) {
                 continue;
             }
+            if std::mem::take(&mut self.first)
+                && record
+                    .get(0)
+                    .is_none_or(|s| OrganizationId::parse(s).is_err())
+            {
+                let names: Vec<String> = record
+                    .iter()
+                    .map(|s| s.to_ascii_lowercase().replace(['_', '-', ' '], ""))
+                    .collect();
+                let found = names
+                    .iter()
+                    .position(|n| n == "organizationid" || n == "orgid")
+                    .or_else(|| names.iter().position(|n| n == "org" || n == "id"));
+                if let Some(c) = found {
+                    self.column = c;
+                    continue;
+                }
+            }
+            return Some(Ok(record.get(self.column).unwrap_or_default().to_string()));
         }
-        ids.push(record.get(column).unwrap_or_default().to_string());
     }
-    Ok(ids)
 }
 
 /// Counts for the summary.
@@ -237,125 +255,148 @@ pub struct Summary {
     concurrency: usize,
 }
 
-fn summarize(rows: &[Row], seconds: f64, concurrency: usize) -> Summary {
-    let mut s = Summary {
-        total: rows.len(),
-        seconds,
-        orgs_per_second: if seconds > 0.0 {
-            rows.len() as f64 / seconds
-        } else {
-            0.0
-        },
-        concurrency,
-        ..Summary::default()
-    };
-    for r in rows {
-        match r.state.as_str() {
-            "accepted" => s.accepted += 1,
-            "pending" => s.pending += 1,
-            "expired" => s.expired += 1,
-            "none" => s.none += 1,
-            _ => s.errors += 1,
-        }
+impl Summary {
+    fn add(&mut self, r: &Row) {
+        self.total = self.total.saturating_add(1);
+        let n = match r.state.as_str() {
+            "accepted" => &mut self.accepted,
+            "pending" => &mut self.pending,
+            "expired" => &mut self.expired,
+            "none" => &mut self.none,
+            _ => &mut self.errors,
+        };
+        *n = n.saturating_add(1);
         let via = r.accepted_via.as_deref().unwrap_or_default();
         if r.state == "accepted" && via.contains("CustomerDirectAcceptance") {
-            s.accepted_direct += 1;
+            self.accepted_direct = self.accepted_direct.saturating_add(1);
         }
         if r.state == "accepted" && via.contains("PartnerAttestation") {
-            s.accepted_partner += 1;
+            self.accepted_partner = self.accepted_partner.saturating_add(1);
         }
     }
-    s
 }
 
-fn write_rows(rows: &[Row], format: Format, out: Option<&Path>) -> Result<(), Failure> {
-    let mut buffer = Vec::new();
-    match format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut buffer, rows)
-                .map_err(|e| Failure::other(format!("cannot write JSON: {e}")))?;
-            buffer.push(b'\n');
-        }
-        Format::Csv => {
-            let mut writer = csv::Writer::from_writer(&mut buffer);
-            for r in rows {
-                writer
-                    .serialize(r)
-                    .map_err(|e| Failure::other(format!("cannot write CSV: {e}")))?;
-            }
-            writer
-                .flush()
-                .map_err(|e| Failure::other(format!("cannot write CSV: {e}")))?;
-        }
+impl HtmlRow for Row {
+    fn html_columns() -> &'static [&'static str] {
+        &[
+            "organization",
+            "state",
+            "accepted via",
+            "acceptance date",
+            "last sync",
+            "attestation status",
+            "agreement link",
+            "expires",
+            "error",
+        ]
     }
-    match out {
-        Some(path) => std::fs::write(path, buffer)
-            .map_err(|e| Failure::other(format!("cannot write {}: {e}", path.display()))),
-        None => {
-            use std::io::Write;
-            std::io::stdout()
-                .write_all(&buffer)
-                .map_err(|e| Failure::other(format!("cannot write to stdout: {e}")))
-        }
+
+    fn html_cells(&self) -> Vec<Cell> {
+        let t = |s: &Option<String>| Cell::Text(s.clone().unwrap_or_default());
+        vec![
+            Cell::Text(self.organization_id.clone()),
+            Cell::Text(self.state.clone()),
+            t(&self.accepted_via),
+            t(&self.acceptance_date),
+            t(&self.last_sync_date),
+            t(&self.attestation_status),
+            Cell::Link(self.agreement_link.clone().unwrap_or_default()),
+            t(&self.attestation_expires_at),
+            Cell::Long(match (&self.error_kind, &self.error) {
+                (Some(k), Some(e)) => format!("{k}: {e}"),
+                (_, Some(e)) => e.clone(),
+                _ => String::new(),
+            }),
+        ]
+    }
+
+    fn html_state(&self) -> &str {
+        &self.state
     }
 }
 
 /// `mca report`.
 pub async fn run(ctx: &Context, args: ReportArgs) -> Result<(), Failure> {
-    let (session, net) = ctx.connect()?;
-    let orgs = read_orgs(&args.orgs)?;
-    let format = args.format.unwrap_or_else(|| match &args.out {
-        Some(p)
-            if p.extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("json")) =>
-        {
-            Format::Json
-        }
-        Some(_) => Format::Csv,
-        None if ctx.json => Format::Json,
-        None => Format::Csv,
-    });
-    let concurrency = args.concurrency.clamp(1, 256);
+    let resolved = ctx.connection.resolve()?;
+    let session = resolved.session()?;
+    let net = Net::new(resolved.timeout, ctx.verbose)?;
+    // The input is read once up front (to fail before anything is sent, and for the bar's length).
+    let mut total = 0u64;
+    for id in OrgIds::open(&args.orgs)? {
+        id?;
+        total = total.saturating_add(1);
+    }
+    let concurrency = args.bulk.concurrency();
     // One token up front instead of one per concurrent first request; bad credentials stop here.
     match session.token(&net).await {
         Ok(_) | Err(Error::Config { .. }) => {}
         Err(e) => return Err(e.into()),
     }
-    let bar = if std::io::stderr().is_terminal() {
-        let bar = indicatif::ProgressBar::new(orgs.len() as u64);
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} organisations · {per_sec} · eta {eta}",
-        ) {
-            bar.set_style(style);
-        }
-        Some(bar)
-    } else {
-        None
-    };
+    let run_at = Timestamp::from_system_time(std::time::SystemTime::now());
+    let mut sink = Sink::open(&args.bulk, ctx.json, "mca report")?;
+    let mut alert = Alert::new(&args.bulk, run_at);
+    let bar = bulk::progress(total);
     let started = Instant::now();
     let session = &session;
     let net = &net;
-    let bar_ref = bar.as_ref();
-    let mut indexed: Vec<(usize, Row)> = stream::iter(orgs.iter().enumerate())
-        .map(|(i, text)| async move {
-            let r = row(session, net, text).await;
-            if let Some(bar) = bar_ref {
+    let mut s = Summary {
+        concurrency,
+        ..Summary::default()
+    };
+    bulk::ordered(
+        OrgIds::open(&args.orgs)?,
+        concurrency,
+        |id| async move {
+            match id {
+                Ok(text) => row(session, net, &text).await,
+                Err(e) => Row {
+                    state: "error".into(),
+                    error_kind: Some("invalid".into()),
+                    error: Some(match e {
+                        Failure::Local { message, .. } => message,
+                        _ => "unreadable row".into(),
+                    }),
+                    ..Row::default()
+                },
+            }
+        },
+        |r: Row| {
+            if let Some(bar) = &bar {
                 bar.inc(1);
             }
-            (i, r)
-        })
-        .buffer_unordered(concurrency)
-        .collect()
-        .await;
+            s.add(&r);
+            alert.note(&Verdict {
+                accepted: r.state == "accepted",
+                error: r.state == "error",
+                ongoing_expires_at: if r.state == "pending" {
+                    r.attestation_expires_at.as_deref()
+                } else {
+                    None
+                },
+            });
+            sink.row(&r)
+        },
+    )
+    .await?;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    let seconds = started.elapsed().as_secs_f64();
-    indexed.sort_by_key(|(i, _)| *i);
-    let rows: Vec<Row> = indexed.into_iter().map(|(_, r)| r).collect();
-    write_rows(&rows, format, args.out.as_deref())?;
-    let s = summarize(&rows, seconds, concurrency);
-    if ctx.json && args.out.is_some() {
+    s.seconds = started.elapsed().as_secs_f64();
+    s.orgs_per_second = if s.seconds > 0.0 {
+        s.total as f64 / s.seconds
+    } else {
+        0.0
+    };
+    let mut params = bulk::run_params(
+        "report",
+        &args.orgs,
+        resolved.base_url.as_deref().unwrap_or_default(),
+    );
+    params.extend(args.bulk.describe());
+    params.push(("organisations".into(), s.total.to_string()));
+    params.push(("seconds".into(), format!("{:.2}", s.seconds)));
+    sink.finish(&params)?;
+    if ctx.json && args.bulk.out.is_some() {
         crate::output::json(&s);
     }
     eprintln!(
@@ -363,8 +404,8 @@ pub async fn run(ctx: &Context, args: ReportArgs) -> Result<(), Failure> {
         s.total, s.seconds, s.orgs_per_second, s.concurrency, s.accepted, s.accepted_direct,
         s.accepted_partner, s.pending, s.expired, s.none, s.errors
     );
-    if let Some(path) = &args.out {
+    if let Some(path) = &args.bulk.out {
         eprintln!("report written to {}", path.display());
     }
-    Ok(())
+    alert.finish("report")
 }
