@@ -32,6 +32,7 @@ pub mod ids;
 pub mod model;
 pub mod ops;
 pub mod problem;
+pub mod redact;
 pub mod session;
 pub mod timestamp;
 pub mod token;

@@ -25,6 +25,19 @@ use crate::ops::{
 use crate::timestamp::Timestamp;
 use crate::token::{Credentials, Token, TokenOp};
 
+/// Refuses any 3xx response as a `transport` error: redirects are never followed (a token
+/// request re-posted elsewhere would hand the password to another host), never read as the API's
+/// answer and never retried. The rule lives here so that it holds whatever the platform does.
+fn refuse_redirect(response: HttpResponse) -> Result<HttpResponse, Error> {
+    if (300..400).contains(&response.status) {
+        return Err(Error::transport(format!(
+            "redirect refused (status {})",
+            response.status
+        )));
+    }
+    Ok(response)
+}
+
 /// What a binding provides: HTTP, sleeping and the clock. Nothing else is platform-specific.
 pub trait Platform {
     /// Future of [`Platform::send`].
@@ -117,7 +130,7 @@ impl Session {
             credentials: credentials.clone(),
         };
         let request = op.request(&self.config, platform.now())?;
-        let response = platform.send(request).await?;
+        let response = refuse_redirect(platform.send(request).await?)?;
         let token = op.parse(&response, platform.now())?;
         self.store(Some(token.clone()));
         Ok(token)
@@ -143,17 +156,19 @@ impl Session {
             if let Some(bearer) = self.bearer(platform).await? {
                 req.set_header("Authorization", format!("Bearer {bearer}"));
             }
-            match platform.send(req).await {
-                Ok(resp)
-                    if resp.status == 401 && !renewed && matches!(self.auth, Auth::Password(_)) =>
-                {
-                    self.store(None);
-                    renewed = true;
-                }
-                Ok(resp) => return Ok(Input::Response(resp)),
+            let resp = match platform.send(req).await {
+                // A redirect ends the run as `transport`: the machine never sees it, so it is
+                // neither parsed nor retried.
+                Ok(resp) => refuse_redirect(resp)?,
                 Err(Error::Transport { message }) => return Ok(Input::TransportError(message)),
                 Err(other) => return Err(other),
+            };
+            if resp.status == 401 && !renewed && matches!(self.auth, Auth::Password(_)) {
+                self.store(None);
+                renewed = true;
+                continue;
             }
+            return Ok(Input::Response(resp));
         }
     }
 

@@ -192,6 +192,24 @@ impl Jitter {
     }
 }
 
+/// The wait before trying again, for every flow: the server's hint (`Retry-After`) cut to the
+/// policy's longest delay, else `fallback`; then cut to the deadline (`Err(deadline)` when it has
+/// passed). No sleep a flow asks for is ever longer than this allows for a hint.
+pub(crate) fn next_wait(
+    hint: Option<Duration>,
+    fallback: impl FnOnce() -> Duration,
+    policy: &RetryPolicy,
+    deadline: Option<Timestamp>,
+    now: Timestamp,
+    what: &str,
+) -> Result<Duration, Error> {
+    let wait = match hint {
+        Some(hint) => hint.min(policy.max_delay),
+        None => fallback(),
+    };
+    fit_deadline(wait, deadline, now, what)
+}
+
 /// Fits a wait before `deadline`: `Err(deadline)` when it has passed, else the wait cut to it.
 pub(crate) fn fit_deadline(
     wait: Duration,
