@@ -3,6 +3,8 @@
 set -euo pipefail
 FUZZ_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$FUZZ_DIR")"
+# The fuzz build has its own flags and triple: keep it in fuzz/target whatever the caller set.
+export CARGO_TARGET_DIR="$FUZZ_DIR/target"
 TARGETS=(parse_response problem token timestamp retry_after validate flow_ensure flow_wait)
 # Release build with debug assertions and overflow checks; no sanitizer (the core is
 # `forbid(unsafe_code)`: panics, assertion failures, overflows and hangs are what we look for).
