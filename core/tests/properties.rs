@@ -867,3 +867,65 @@ fn drive_lenient<M: Machine>(mut machine: M, case: &FlowCase) -> usize {
     }
     panic!("the flow did not end within {MAX_STEPS} steps");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hostile sizes: parsing stays linear
+// ---------------------------------------------------------------------------------------------
+
+/// Runs `f` on another thread; fails when it has not finished within `limit` (a quadratic parse of
+/// a megabyte takes minutes, a linear one milliseconds, so the bound is far from both).
+fn finishes_within(limit: Duration, what: &str, f: impl FnOnce() + Send + 'static) {
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        f();
+        let _ = done.send(());
+    });
+    assert!(
+        finished.recv_timeout(limit).is_ok(),
+        "{what} did not finish within {limit:?}"
+    );
+}
+
+#[test]
+fn megabyte_error_bodies_full_of_secret_keys_parse_in_linear_time() {
+    let noise = "password=x ".repeat(100_000);
+    let bodies = [
+        // An extension member (kept as JSON text in `Problem::extensions`).
+        json!({"title": "Bad Request", "debug": noise}).to_string(),
+        // An HTML page whose title is the noise.
+        format!("<html><head><title>{noise}</title></head><body>x</body></html>"),
+        // A legacy error list.
+        json!([{"errorCode": "E1", "errorMessage": noise}]).to_string(),
+    ];
+    for body in bodies {
+        let len = body.len();
+        finishes_within(
+            Duration::from_secs(10),
+            &format!("parse_problem of a {len}-byte body"),
+            move || {
+                let resp = HttpResponse::new(400, Vec::new(), body);
+                let _ = parse_problem(&resp, now());
+                let _ = token_op().parse(&resp, now());
+            },
+        );
+    }
+}
+
+#[test]
+fn the_password_never_reaches_a_token_error_even_after_a_json_escape() {
+    // Found by the `token` fuzz target: in `Problem::extensions` (JSON text) the echoed password
+    // follows an escape (`\n`, `\u0000`), whose last character is a letter or digit.
+    for echo in [
+        format!("line\n{PASSWORD}"),
+        format!("\u{0}{PASSWORD}\u{0}"),
+        format!("\t{PASSWORD}"),
+        format!("password={PASSWORD}"),
+    ] {
+        let body = json!({"title": "Bad Request", "echo": echo}).to_string();
+        let err = token_op()
+            .parse(&HttpResponse::new(400, Vec::new(), body.clone()), now())
+            .unwrap_err();
+        let text = format!("{err} {err:?}");
+        assert!(!text.contains(PASSWORD), "{body} leaked the password: {text}");
+    }
+}
