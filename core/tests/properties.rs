@@ -926,6 +926,9 @@ fn the_password_never_reaches_a_token_error_even_after_a_json_escape() {
             .parse(&HttpResponse::new(400, Vec::new(), body.clone()), now())
             .unwrap_err();
         let text = format!("{err} {err:?}");
-        assert!(!text.contains(PASSWORD), "{body} leaked the password: {text}");
+        assert!(
+            !text.contains(PASSWORD),
+            "{body} leaked the password: {text}"
+        );
     }
 }
