@@ -27,7 +27,7 @@ use crate::gen;
 pub const MAX_STEPS: usize = 20_000;
 
 /// Deadlines of generated cases lie at most this many first poll intervals after the start.
-pub const DEADLINE_INTERVALS: u64 = 200;
+pub const DEADLINE_INTERVALS: u64 = 24;
 
 /// Starts allowed in one run of `ensure_accepted`.
 pub const MAX_STARTS: usize = 2;
