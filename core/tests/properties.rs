@@ -868,6 +868,47 @@ fn drive_lenient<M: Machine>(mut machine: M, case: &FlowCase) -> usize {
     panic!("the flow did not end within {MAX_STEPS} steps");
 }
 
+proptest! {
+    #![proptest_config(cases(256))]
+
+    #[test]
+    fn decode_errors_never_carry_signer_data(
+        first in "[A-Z][a-z]{5,10}",
+        last in "[A-Z][a-z]{5,10}",
+        email in "[a-z]{5,8}@[a-z]{5,8}\\.com",
+        phone in "\\+46[0-9]{9}",
+        cut in 0.0f64..1.0,
+        defect in 0u8..4,
+    ) {
+        // A GET attestation body with the signer, made unreadable in one of four ways.
+        let body = json!({
+            "attestationId": "att-1",
+            "signer": {"firstName": first, "lastName": last, "emailAddress": email,
+                       "phoneNumber": phone},
+            "status": 1,
+            "expiresAt": "2026-12-01T00:00:00Z",
+        })
+        .to_string();
+        let body = match defect {
+            // Cut anywhere (as a dropped connection leaves it).
+            0 => body.chars().take((body.chars().count() as f64 * cut) as usize).collect(),
+            // A member of the wrong type.
+            1 => body.replace("\"status\":1", "\"status\":{}"),
+            // An unreadable date.
+            2 => body.replace("2026-12-01T00:00:00Z", "tomorrow"),
+            // Not an object.
+            _ => format!("[{body}]"),
+        };
+        let resp = HttpResponse::new(200, Vec::new(), body.clone());
+        if let Err(err) = (GetAttestationOp { org: org() }).parse(&resp, now()) {
+            let text = format!("{err} {err:?}");
+            for value in [&first, &last, &email, &phone] {
+                prop_assert!(!text.contains(value.as_str()), "{} in {} (body {})", value, text, body);
+            }
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Hostile sizes: parsing stays linear
 // ---------------------------------------------------------------------------------------------
