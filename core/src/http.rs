@@ -186,7 +186,7 @@ impl BaseUrl {
             ));
         }
         let (authority, path) = match rest.find('/') {
-            Some(i) => (&rest[..i], &rest[i..]),
+            Some(i) => rest.split_at_checked(i).unwrap_or((rest, "/")),
             None => (rest, "/"),
         };
         if authority.is_empty() || authority.contains('@') {

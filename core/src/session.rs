@@ -1,6 +1,11 @@
 //! [`Session`]: the one driver loop shared by every binding. It feeds a [`Machine`]'s steps to a
 //! [`Platform`] (the binding's HTTP, sleep and clock) and owns authentication: static bearer
 //! tokens, or password-grant tokens cached, renewed before expiry and renewed once on a 401.
+//!
+//! Token renewal is single-flight: however many calls run concurrently on one session, one token
+//! request is in flight at a time and every waiter uses the token it brought. The lock is
+//! `async-lock`'s, which needs no runtime, so the same code serves wasm, uniffi's foreign
+//! executors and tokio.
 
 use std::fmt;
 use std::future::Future;
@@ -83,7 +88,10 @@ impl fmt::Debug for Auth {
 pub struct Session {
     config: ClientConfig,
     auth: Auth,
+    /// The cached token (read without waiting).
     token: Mutex<Option<Token>>,
+    /// Held while a token is being fetched, so that only one fetch runs at a time.
+    renewing: async_lock::Mutex<()>,
 }
 
 impl fmt::Debug for Session {
@@ -102,6 +110,7 @@ impl Session {
             config,
             auth,
             token: Mutex::new(None),
+            renewing: async_lock::Mutex::new(()),
         }
     }
 
@@ -118,11 +127,26 @@ impl Session {
         *self.token.lock().unwrap_or_else(|e| e.into_inner()) = token;
     }
 
+    /// Forgets the cached token if it is still `used` (the one a 401 refused): a token another
+    /// call renewed meanwhile is kept.
+    fn forget(&self, used: &str) {
+        let mut cached = self.token.lock().unwrap_or_else(|e| e.into_inner());
+        if cached.as_ref().is_some_and(|t| t.access_token == used) {
+            *cached = None;
+        }
+    }
+
     /// A valid token: the cached one, or a new one from the token endpoint (password auth only).
+    /// Concurrent callers share one fetch: the first fetches, the others wait and use its token.
     pub async fn token<P: Platform>(&self, platform: &P) -> Result<Token, Error> {
         let Auth::Password(credentials) = &self.auth else {
             return Err(Error::config("token() needs password credentials"));
         };
+        if let Some(t) = self.cached().filter(|t| !t.needs_refresh(platform.now())) {
+            return Ok(t);
+        }
+        let _renewing = self.renewing.lock().await;
+        // Whoever held the lock before may have fetched one meanwhile.
         if let Some(t) = self.cached().filter(|t| !t.needs_refresh(platform.now())) {
             return Ok(t);
         }
@@ -153,7 +177,8 @@ impl Session {
         let mut renewed = false;
         loop {
             let mut req = request.clone();
-            if let Some(bearer) = self.bearer(platform).await? {
+            let bearer = self.bearer(platform).await?;
+            if let Some(bearer) = &bearer {
                 req.set_header("Authorization", format!("Bearer {bearer}"));
             }
             let resp = match platform.send(req).await {
@@ -164,7 +189,9 @@ impl Session {
                 Err(other) => return Err(other),
             };
             if resp.status == 401 && !renewed && matches!(self.auth, Auth::Password(_)) {
-                self.store(None);
+                if let Some(used) = &bearer {
+                    self.forget(used);
+                }
                 renewed = true;
                 continue;
             }

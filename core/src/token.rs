@@ -126,7 +126,7 @@ impl Token {
     /// of its lifetime, whichever is shorter) of expiry.
     pub fn needs_refresh(&self, now: Timestamp) -> bool {
         let lifetime = self.expires_at.since(self.issued_at);
-        let margin = REFRESH_MARGIN.min(lifetime / 4);
+        let margin = REFRESH_MARGIN.min(lifetime.checked_div(4).unwrap_or_default());
         now.add(margin) >= self.expires_at
     }
 }

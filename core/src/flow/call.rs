@@ -95,7 +95,7 @@ impl<O: Operation> Call<O> {
     }
 
     fn send(&mut self, config: &ClientConfig, now: Timestamp) -> Result<Step<O::Output>, Error> {
-        self.attempt += 1;
+        self.attempt = self.attempt.saturating_add(1);
         self.op.request(config, now).map(Step::Send)
     }
 }

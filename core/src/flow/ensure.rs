@@ -204,7 +204,7 @@ impl EnsureAccepted {
         config: &ClientConfig,
         now: Timestamp,
     ) -> Result<Step<EnsureOutcome>, Error> {
-        self.starts += 1;
+        self.starts = self.starts.saturating_add(1);
         let call = self.call(StartAttestationOp {
             org: self.org.clone(),
             input: self.input.clone(),
@@ -275,7 +275,7 @@ impl EnsureAccepted {
         if self.confirms >= self.options.confirm_attempts.max(1) {
             return self.unconfirmed(None);
         }
-        self.confirms += 1;
+        self.confirms = self.confirms.saturating_add(1);
         let call = self.call(GetAcceptanceOp {
             org: self.org.clone(),
         });
