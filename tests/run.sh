@@ -26,6 +26,11 @@ cargo clippy --workspace --all-targets -- -D warnings
 section "cargo test --workspace"
 cargo test --workspace
 
+# Fuzz smoke: every cargo-fuzz target in fuzz/ for 10 s (nightly + cargo-fuzz installed if missing);
+# fails on any crash. The long campaign is `bash fuzz/campaign.sh SECONDS` (fuzz/README.md).
+section "fuzz smoke (fuzz/smoke.sh)"
+bash fuzz/smoke.sh
+
 section "core builds for wasm32"
 cargo check -p mca-attestation --target wasm32-unknown-unknown
 
