@@ -194,9 +194,11 @@ class _Budget:
 
 def _read_urllib(resp: Any, budget: _Budget) -> str:
     """Reads a urllib response (or ``HTTPError``) chunk by chunk within the budget."""
-    fp = getattr(resp, "fp", resp)
-    sock = getattr(getattr(getattr(fp, "fp", None), "raw", None), "_sock", None)
-    read = getattr(fp, "read1", None) or fp.read
+    if isinstance(resp, urllib.error.HTTPError) and resp.fp is not None:
+        resp = resp.fp  # the http.client.HTTPResponse
+    # http.client.HTTPResponse.fp is the socket's buffered reader: its raw SocketIO holds the socket.
+    sock = getattr(getattr(getattr(resp, "fp", None), "raw", None), "_sock", None)
+    read = getattr(resp, "read1", None) or resp.read
     while True:
         left = budget.left()
         if sock is not None:
