@@ -186,7 +186,7 @@ impl BaseUrl {
             ));
         }
         let (authority, path) = match rest.find('/') {
-            Some(i) => (&rest[..i], &rest[i..]),
+            Some(i) => rest.split_at_checked(i).unwrap_or((rest, "/")),
             None => (rest, "/"),
         };
         if authority.is_empty() || authority.contains('@') {
@@ -198,6 +198,12 @@ impl BaseUrl {
         match scheme.as_str() {
             "https" => {}
             "http" if is_loopback(&host) => {}
+            "http" if host.ends_with(".localhost") || host.ends_with('.') => {
+                return Err(Error::config(format!(
+                    "base URL host {host:?} is resolved by name: plain http is allowed only for \
+                     the exact host localhost and loopback addresses (127.0.0.0/8, [::1])"
+                )))
+            }
             "http" => {
                 return Err(Error::config(
                     "base URL must use https (plain http is allowed only for localhost and loopback addresses)",
@@ -233,12 +239,12 @@ fn host_of(authority: &str) -> &str {
     authority.split(':').next().unwrap_or(authority)
 }
 
+/// Hosts plain http may go to: loopback IP literals (127.0.0.0/8, `::1`) and the exact name
+/// `localhost`. Other names (`*.localhost` included) are resolved through DNS, so they need https.
 fn is_loopback(host: &str) -> bool {
     host == "localhost"
-        || host.ends_with(".localhost")
-        || host == "::1"
         || host
-            .parse::<std::net::Ipv4Addr>()
+            .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
 }
 
@@ -355,6 +361,39 @@ mod tests {
         );
         assert_eq!(
             BaseUrl::parse("https://example.com/?a=1")
+                .unwrap_err()
+                .kind(),
+            "config"
+        );
+    }
+
+    #[test]
+    fn http_is_refused_for_names_that_only_look_local() {
+        for url in [
+            "http://api.localhost",
+            "http://evil.localhost:8080/",
+            "http://localhost.",
+            "http://localhost.example.com",
+            "http://127.0.0.1.nip.io",
+            "http://[::ffff:127.0.0.1]/",
+        ] {
+            let err = BaseUrl::parse(url).unwrap_err();
+            assert_eq!(err.kind(), "config", "{url}");
+        }
+        let err = BaseUrl::parse("http://api.localhost").unwrap_err();
+        assert!(err.to_string().contains("resolved by name"), "{err}");
+        assert!(BaseUrl::parse("https://api.localhost").is_ok());
+        assert!(BaseUrl::parse("http://127.8.9.10:1/").is_ok());
+        assert!(BaseUrl::parse("http://[0:0:0:0:0:0:0:1]:8080/").is_ok());
+        let config = ClientConfig::new(
+            "http://127.0.0.1:1",
+            "11111111-1111-4111-8111-111111111111",
+            "rust",
+        )
+        .unwrap();
+        assert_eq!(
+            config
+                .with_token_url("http://idp.localhost/connect/token")
                 .unwrap_err()
                 .kind(),
             "config"

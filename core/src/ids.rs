@@ -96,7 +96,7 @@ mod tests {
         ] {
             let err = ResellerId::parse(bad).unwrap_err();
             assert_eq!(err.kind(), "invalid");
-            assert_eq!(err.violations()[0].pointer, "/resellerId");
+            assert_eq!(err.violations().first().unwrap().pointer, "/resellerId");
         }
     }
 }

@@ -12,7 +12,8 @@ use crate::model::{
     Acceptance, AddCspService, Attestation, AttestationStarted, AttestationStatus, CspServiceAdded,
     McaInfo, PartnerAttestationAcceptance, RefreshOutcome, Signer, StartAttestation,
 };
-use crate::problem::{error_from_response, excerpt, EXCERPT_CHARS};
+use crate::problem::error_from_response;
+use crate::redact;
 use crate::timestamp::Timestamp;
 use crate::validate;
 
@@ -90,12 +91,13 @@ fn json_body<T: Serialize>(value: &T) -> Result<Option<(String, &'static str)>, 
         .map_err(|e| Error::config(format!("cannot serialise request body: {e}")))
 }
 
-/// A decode error with a capped excerpt of the body.
+/// A decode error with a redacted excerpt of the body ([`redact::body_excerpt`]: no signer data,
+/// no secrets).
 pub(crate) fn decode_error(resp: &HttpResponse, message: impl Into<String>) -> Error {
     Error::Decode {
         status: resp.status,
         message: message.into(),
-        body_excerpt: excerpt(&resp.body, EXCERPT_CHARS),
+        body_excerpt: redact::body_excerpt(&resp.body),
     }
 }
 

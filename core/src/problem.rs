@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Violation};
 use crate::http::HttpResponse;
+use crate::redact::{html_title, is_html, scrub_secrets};
 use crate::timestamp::Timestamp;
 
 /// Longest body excerpt kept in errors, in characters.
@@ -117,7 +118,36 @@ pub fn parse_problem(resp: &HttpResponse, now: Timestamp) -> Problem {
         problem.extensions = "{}".into();
     }
     problem.retry_after = resp.header("Retry-After").and_then(|v| retry_after(v, now));
-    problem
+    scrub(problem)
+}
+
+/// Removes secrets a server echoed back (e.g. the token form's `password=…`) from every text
+/// member of a problem.
+fn scrub(problem: Problem) -> Problem {
+    problem.map_text(scrub_secrets)
+}
+
+impl Problem {
+    /// The problem with `f` applied to every text member (for redaction).
+    pub(crate) fn map_text(mut self, f: impl Fn(&str) -> String) -> Problem {
+        let on = |text: &mut Option<String>| {
+            if let Some(t) = text.as_mut() {
+                *t = f(t);
+            }
+        };
+        on(&mut self.title);
+        on(&mut self.detail);
+        on(&mut self.instance);
+        on(&mut self.code);
+        on(&mut self.trace_id);
+        self.type_uri = f(&self.type_uri);
+        self.extensions = f(&self.extensions);
+        for v in &mut self.errors {
+            v.detail = f(&v.detail);
+            v.pointer = f(&v.pointer);
+        }
+        self
+    }
 }
 
 fn str_of(map: &Map<String, Value>, key: &str) -> Option<String> {
@@ -274,13 +304,12 @@ fn from_legacy_list(items: &[Value]) -> Problem {
 
 fn from_text(body: &str) -> Problem {
     let trimmed = body.trim();
-    let lower = trimmed.to_ascii_lowercase();
     let mut problem = Problem {
         extensions: "{}".into(),
         ..Problem::default()
     };
-    if lower.starts_with("<!doctype") || lower.starts_with("<html") || lower.contains("<body") {
-        problem.title = between(trimmed, &lower, "<title>", "</title>");
+    if is_html(trimmed) {
+        problem.title = html_title(trimmed);
         let text = strip_tags(trimmed);
         if !text.is_empty() {
             problem.detail = Some(excerpt(&text, EXCERPT_CHARS));
@@ -289,13 +318,6 @@ fn from_text(body: &str) -> Problem {
         problem.detail = Some(excerpt(trimmed, EXCERPT_CHARS));
     }
     problem
-}
-
-fn between(text: &str, lower: &str, open: &str, close: &str) -> Option<String> {
-    let start = lower.find(open)? + open.len();
-    let end = start + lower[start..].find(close)?;
-    let inner = text.get(start..end)?.trim();
-    (!inner.is_empty()).then(|| excerpt(inner, 120))
 }
 
 fn strip_tags(html: &str) -> String {

@@ -1,6 +1,11 @@
 //! [`Session`]: the one driver loop shared by every binding. It feeds a [`Machine`]'s steps to a
 //! [`Platform`] (the binding's HTTP, sleep and clock) and owns authentication: static bearer
 //! tokens, or password-grant tokens cached, renewed before expiry and renewed once on a 401.
+//!
+//! Token renewal is single-flight: however many calls run concurrently on one session, one token
+//! request is in flight at a time and every waiter uses the token it brought. The lock is
+//! `async-lock`'s, which needs no runtime, so the same code serves wasm, uniffi's foreign
+//! executors and tokio.
 
 use std::fmt;
 use std::future::Future;
@@ -24,6 +29,19 @@ use crate::ops::{
 };
 use crate::timestamp::Timestamp;
 use crate::token::{Credentials, Token, TokenOp};
+
+/// Refuses any 3xx response as a `transport` error: redirects are never followed (a token
+/// request re-posted elsewhere would hand the password to another host), never read as the API's
+/// answer and never retried. The rule lives here so that it holds whatever the platform does.
+fn refuse_redirect(response: HttpResponse) -> Result<HttpResponse, Error> {
+    if (300..400).contains(&response.status) {
+        return Err(Error::transport(format!(
+            "redirect refused (status {})",
+            response.status
+        )));
+    }
+    Ok(response)
+}
 
 /// What a binding provides: HTTP, sleeping and the clock. Nothing else is platform-specific.
 pub trait Platform {
@@ -70,7 +88,10 @@ impl fmt::Debug for Auth {
 pub struct Session {
     config: ClientConfig,
     auth: Auth,
+    /// The cached token (read without waiting).
     token: Mutex<Option<Token>>,
+    /// Held while a token is being fetched, so that only one fetch runs at a time.
+    renewing: async_lock::Mutex<()>,
 }
 
 impl fmt::Debug for Session {
@@ -89,6 +110,7 @@ impl Session {
             config,
             auth,
             token: Mutex::new(None),
+            renewing: async_lock::Mutex::new(()),
         }
     }
 
@@ -105,7 +127,17 @@ impl Session {
         *self.token.lock().unwrap_or_else(|e| e.into_inner()) = token;
     }
 
+    /// Forgets the cached token if it is still `used` (the one a 401 refused): a token another
+    /// call renewed meanwhile is kept.
+    fn forget(&self, used: &str) {
+        let mut cached = self.token.lock().unwrap_or_else(|e| e.into_inner());
+        if cached.as_ref().is_some_and(|t| t.access_token == used) {
+            *cached = None;
+        }
+    }
+
     /// A valid token: the cached one, or a new one from the token endpoint (password auth only).
+    /// Concurrent callers share one fetch: the first fetches, the others wait and use its token.
     pub async fn token<P: Platform>(&self, platform: &P) -> Result<Token, Error> {
         let Auth::Password(credentials) = &self.auth else {
             return Err(Error::config("token() needs password credentials"));
@@ -113,11 +145,16 @@ impl Session {
         if let Some(t) = self.cached().filter(|t| !t.needs_refresh(platform.now())) {
             return Ok(t);
         }
+        let _renewing = self.renewing.lock().await;
+        // Whoever held the lock before may have fetched one meanwhile.
+        if let Some(t) = self.cached().filter(|t| !t.needs_refresh(platform.now())) {
+            return Ok(t);
+        }
         let op = TokenOp {
             credentials: credentials.clone(),
         };
         let request = op.request(&self.config, platform.now())?;
-        let response = platform.send(request).await?;
+        let response = refuse_redirect(platform.send(request).await?)?;
         let token = op.parse(&response, platform.now())?;
         self.store(Some(token.clone()));
         Ok(token)
@@ -140,20 +177,25 @@ impl Session {
         let mut renewed = false;
         loop {
             let mut req = request.clone();
-            if let Some(bearer) = self.bearer(platform).await? {
+            let bearer = self.bearer(platform).await?;
+            if let Some(bearer) = &bearer {
                 req.set_header("Authorization", format!("Bearer {bearer}"));
             }
-            match platform.send(req).await {
-                Ok(resp)
-                    if resp.status == 401 && !renewed && matches!(self.auth, Auth::Password(_)) =>
-                {
-                    self.store(None);
-                    renewed = true;
-                }
-                Ok(resp) => return Ok(Input::Response(resp)),
+            let resp = match platform.send(req).await {
+                // A redirect ends the run as `transport`: the machine never sees it, so it is
+                // neither parsed nor retried.
+                Ok(resp) => refuse_redirect(resp)?,
                 Err(Error::Transport { message }) => return Ok(Input::TransportError(message)),
                 Err(other) => return Err(other),
+            };
+            if resp.status == 401 && !renewed && matches!(self.auth, Auth::Password(_)) {
+                if let Some(used) = &bearer {
+                    self.forget(used);
+                }
+                renewed = true;
+                continue;
             }
+            return Ok(Input::Response(resp));
         }
     }
 

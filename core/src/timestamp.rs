@@ -9,8 +9,16 @@ use time::{OffsetDateTime, UtcOffset};
 
 /// A point in time (UTC). Written as RFC 3339 (`2026-11-25T14:37:36.1234567Z`), read tolerantly:
 /// 0–9 fraction digits, `Z`/`z` or a numeric offset, or no offset at all (then UTC).
+///
+/// Always between [`Timestamp::MIN`] and [`Timestamp::MAX`] (years 0000–9999 in UTC, the range
+/// RFC 3339 can write): parsing refuses instants outside it, arithmetic saturates at its ends.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(OffsetDateTime);
+
+/// `0000-01-01T00:00:00Z` as Unix nanoseconds.
+const MIN_NANOS: i128 = -62_167_219_200_000_000_000;
+/// `9999-12-31T23:59:59.999999999Z` as Unix nanoseconds.
+const MAX_NANOS: i128 = 253_402_300_799_999_999_999;
 
 impl Timestamp {
     /// Parses a timestamp as the API sends it (tolerant: offset optional, any fraction length).
@@ -24,27 +32,61 @@ impl Timestamp {
     }
 
     /// Parses a strict RFC 3339 timestamp: date, time and an offset are required.
+    /// Years 0000–9999 are required of the instant in UTC (`0000-01-01T00:00:00+01:00` is refused).
     pub fn parse_rfc3339(text: &str) -> Result<Self, String> {
-        OffsetDateTime::parse(text, &Rfc3339)
-            .map(|t| Timestamp(t.to_offset(UtcOffset::UTC)))
-            .map_err(|e| format!("not an RFC 3339 timestamp ({e})"))
+        let parsed = OffsetDateTime::parse(text, &Rfc3339)
+            .map_err(|e| format!("not an RFC 3339 timestamp ({e})"))?;
+        parsed
+            .checked_to_offset(UtcOffset::UTC)
+            .and_then(|t| Self::from_nanos(t.unix_timestamp_nanos()))
+            .ok_or_else(|| {
+                "out of range: the instant in UTC must fall in years 0000-9999".to_string()
+            })
     }
 
-    /// From milliseconds since the Unix epoch; `None` when out of range.
-    pub fn from_unix_millis(millis: i64) -> Option<Self> {
-        OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
+    /// The earliest instant: `0000-01-01T00:00:00Z`.
+    pub const MIN: Timestamp = Timestamp(time::macros::datetime!(0000-01-01 0:00 UTC));
+
+    /// The latest instant: `9999-12-31T23:59:59.999999999Z`.
+    pub const MAX: Timestamp =
+        Timestamp(time::macros::datetime!(9999-12-31 23:59:59.999_999_999 UTC));
+
+    /// From Unix nanoseconds; `None` outside [`Timestamp::MIN`]..=[`Timestamp::MAX`].
+    fn from_nanos(nanos: i128) -> Option<Self> {
+        if !(MIN_NANOS..=MAX_NANOS).contains(&nanos) {
+            return None;
+        }
+        OffsetDateTime::from_unix_timestamp_nanos(nanos)
             .ok()
             .map(Timestamp)
     }
 
-    /// Milliseconds since the Unix epoch.
-    pub fn unix_millis(&self) -> i64 {
-        i64::try_from(self.0.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+    /// From Unix nanoseconds, clamped into [`Timestamp::MIN`]..=[`Timestamp::MAX`].
+    fn saturating_from_nanos(nanos: i128) -> Self {
+        Self::from_nanos(nanos.clamp(MIN_NANOS, MAX_NANOS)).unwrap_or(Timestamp::MAX)
     }
 
-    /// From a `std::time::SystemTime` (values before 1970 are supported).
+    /// From milliseconds since the Unix epoch; `None` outside years 0000–9999.
+    pub fn from_unix_millis(millis: i64) -> Option<Self> {
+        Self::from_nanos(i128::from(millis).checked_mul(1_000_000)?)
+    }
+
+    /// Milliseconds since the Unix epoch.
+    pub fn unix_millis(&self) -> i64 {
+        // Within years 0000–9999 the value fits an i64 (about ±3e14 ms).
+        i64::try_from(self.0.unix_timestamp_nanos().div_euclid(1_000_000)).unwrap_or(i64::MAX)
+    }
+
+    /// From a `std::time::SystemTime` (values before 1970 are supported; clamped to years
+    /// 0000–9999).
     pub fn from_system_time(t: std::time::SystemTime) -> Self {
-        Timestamp(OffsetDateTime::from(t))
+        let nanos = match t.duration_since(std::time::UNIX_EPOCH) {
+            Ok(after) => i128::try_from(after.as_nanos()).unwrap_or(i128::MAX),
+            Err(before) => i128::try_from(before.duration().as_nanos())
+                .map(i128::saturating_neg)
+                .unwrap_or(i128::MIN),
+        };
+        Self::saturating_from_nanos(nanos)
     }
 
     /// As a `std::time::SystemTime`.
@@ -52,39 +94,59 @@ impl Timestamp {
         std::time::SystemTime::from(self.0)
     }
 
-    /// RFC 3339 in UTC with `Z`, fraction digits only as needed.
+    /// RFC 3339 in UTC with `Z`, fraction digits only as needed. Never a number: every
+    /// `Timestamp` lies in the years RFC 3339 can write.
     pub fn to_rfc3339(&self) -> String {
         self.0
             .format(&Rfc3339)
-            .unwrap_or_else(|_| self.unix_millis().to_string())
+            .unwrap_or_else(|_| self.fallback_rfc3339())
     }
 
-    /// This instant plus `d` (saturating at the end of the supported range).
+    /// The same text without the `time` formatter (unreachable in practice: the type's range is
+    /// exactly what RFC 3339 can write).
+    fn fallback_rfc3339(&self) -> String {
+        let t = self.0;
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:09}Z",
+            t.year().clamp(0, 9999),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second(),
+            t.nanosecond()
+        )
+    }
+
+    /// This instant plus `d` (saturating at [`Timestamp::MAX`]).
     pub fn add(&self, d: Duration) -> Self {
-        Timestamp(self.0.checked_add(to_time(d)).unwrap_or(self.0))
+        let d = i128::try_from(d.as_nanos()).unwrap_or(i128::MAX);
+        Self::saturating_from_nanos(self.0.unix_timestamp_nanos().saturating_add(d))
     }
 
-    /// This instant minus `d` (saturating at the start of the supported range).
+    /// This instant minus `d` (saturating at [`Timestamp::MIN`]).
     pub fn sub(&self, d: Duration) -> Self {
-        Timestamp(self.0.checked_sub(to_time(d)).unwrap_or(self.0))
+        let d = i128::try_from(d.as_nanos()).unwrap_or(i128::MAX);
+        Self::saturating_from_nanos(self.0.unix_timestamp_nanos().saturating_sub(d))
     }
 
     /// Time from `earlier` to `self`, zero when `earlier` is later.
     pub fn since(&self, earlier: Timestamp) -> Duration {
-        let d = self.0 - earlier.0;
-        Duration::try_from(d).unwrap_or(Duration::ZERO)
+        let nanos = self
+            .0
+            .unix_timestamp_nanos()
+            .saturating_sub(earlier.0.unix_timestamp_nanos());
+        u64::try_from(nanos.div_euclid(1_000_000_000))
+            .ok()
+            .zip(u32::try_from(nanos.rem_euclid(1_000_000_000)).ok())
+            .map_or(Duration::ZERO, |(secs, sub)| Duration::new(secs, sub))
     }
 }
 
-fn to_time(d: Duration) -> time::Duration {
-    time::Duration::try_from(d).unwrap_or(time::Duration::MAX)
-}
-
 fn has_offset(text: &str) -> bool {
-    let Some(t_pos) = text.find(['T', 't', ' ']) else {
+    let Some((_, time_part)) = text.split_once(['T', 't', ' ']) else {
         return false;
     };
-    let time_part = &text[t_pos + 1..];
     time_part.ends_with(['Z', 'z']) || time_part.contains(['+', '-'])
 }
 
@@ -147,6 +209,49 @@ mod tests {
     fn strict_requires_offset() {
         assert!(Timestamp::parse_rfc3339("2026-11-25T14:37:36").is_err());
         assert!(Timestamp::parse("not a date").is_err());
+    }
+
+    #[test]
+    fn instants_outside_years_0000_to_9999_in_utc_are_refused() {
+        for text in [
+            "9999-12-31T23:59:59-01:00",
+            "0000-01-01T00:00:00+01:00",
+            "0000-01-01T00:59:59.999+01:00",
+        ] {
+            assert!(Timestamp::parse(text).is_err(), "{text}");
+        }
+        assert_eq!(
+            Timestamp::parse("9999-12-31T23:59:59.999999999Z").unwrap(),
+            Timestamp::MAX
+        );
+        assert_eq!(
+            Timestamp::parse("0000-01-01T01:00:00+01:00").unwrap(),
+            Timestamp::MIN
+        );
+        assert!(Timestamp::from_unix_millis(i64::MAX).is_none());
+        assert!(Timestamp::from_unix_millis(i64::MIN).is_none());
+    }
+
+    #[test]
+    fn arithmetic_saturates_inside_the_range_and_always_formats_as_rfc3339() {
+        let huge = Duration::from_secs(u64::MAX);
+        assert_eq!(Timestamp::MAX.add(huge), Timestamp::MAX);
+        assert_eq!(Timestamp::MIN.sub(huge), Timestamp::MIN);
+        assert_eq!(
+            Timestamp::MAX.to_rfc3339(),
+            "9999-12-31T23:59:59.999999999Z"
+        );
+        assert_eq!(
+            Timestamp::MIN.sub(huge).to_rfc3339(),
+            "0000-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            Timestamp::MAX.since(Timestamp::MIN).as_secs(),
+            315_569_519_999
+        );
+        assert_eq!(Timestamp::MIN.since(Timestamp::MAX), Duration::ZERO);
+        let far = std::time::UNIX_EPOCH + Duration::from_secs(400_000_000_000);
+        assert_eq!(Timestamp::from_system_time(far), Timestamp::MAX);
     }
 
     #[test]

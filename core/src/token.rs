@@ -10,11 +10,41 @@ use serde_json::Value;
 use crate::error::Error;
 use crate::http::{ClientConfig, HttpRequest, HttpResponse, Method};
 use crate::ops::{Op, Operation};
-use crate::problem::parse_problem;
+use crate::problem::{parse_problem, Problem};
+use crate::redact::scrub_values;
 use crate::timestamp::Timestamp;
 
 /// Longest time before expiry at which a token is renewed.
 pub const REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+/// Longest token lifetime believed: a larger `expires_in` is cut to this (one day), so that a
+/// server's huge value never keeps a token cached for longer.
+pub const MAX_EXPIRES_IN: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Lifetime when the response has no `expires_in`.
+pub const DEFAULT_EXPIRES_IN: Duration = Duration::from_secs(3600);
+
+/// `expires_in` in seconds (a JSON number or a numeric string, fractions allowed) as a duration:
+/// `None` when it is not a finite, non-negative number; values above [`MAX_EXPIRES_IN`] are cut
+/// to it. Whole milliseconds, computed without float-to-`Duration` conversions.
+pub fn expires_in(value: &Value) -> Option<Duration> {
+    let seconds = match value {
+        Value::Number(n) => n.as_f64()?,
+        Value::String(s) => s.trim().parse::<f64>().ok()?,
+        _ => return None,
+    };
+    if !seconds.is_finite() || seconds < 0.0 {
+        return None;
+    }
+    let cap = MAX_EXPIRES_IN.as_secs_f64();
+    if seconds >= cap {
+        return Some(MAX_EXPIRES_IN);
+    }
+    // Finite and in [0, one day): the product is below 8.64e7, so the cast is exact and in range.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let millis = (seconds * 1000.0).round() as u64;
+    Some(Duration::from_millis(millis))
+}
 
 /// How the OAuth client id and secret are sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -96,7 +126,7 @@ impl Token {
     /// of its lifetime, whichever is shorter) of expiry.
     pub fn needs_refresh(&self, now: Timestamp) -> bool {
         let lifetime = self.expires_at.since(self.issued_at);
-        let margin = REFRESH_MARGIN.min(lifetime / 4);
+        let margin = REFRESH_MARGIN.min(lifetime.checked_div(4).unwrap_or_default());
         now.add(margin) >= self.expires_at
     }
 }
@@ -116,6 +146,23 @@ impl fmt::Debug for Token {
 pub struct TokenOp {
     /// The credentials.
     pub credentials: Credentials,
+}
+
+impl TokenOp {
+    /// The problem without the password or client secret, should the endpoint echo them (as
+    /// sent, or form-encoded as in the request body).
+    fn scrub(&self, problem: Problem) -> Problem {
+        let c = &self.credentials;
+        let mut secrets: Vec<String> = vec![c.password.clone()];
+        secrets.extend(c.client_secret.clone());
+        let encoded: Vec<String> = secrets
+            .iter()
+            .map(|s| form_urlencoded::byte_serialize(s.as_bytes()).collect())
+            .collect();
+        secrets.extend(encoded);
+        let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+        problem.map_text(|text| scrub_values(text, &secrets))
+    }
 }
 
 impl Operation for TokenOp {
@@ -157,7 +204,7 @@ impl Operation for TokenOp {
     fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<Token, Error> {
         if !resp.is_success() {
             // OAuth errors (invalid_grant, invalid_client) are authentication failures.
-            let problem = parse_problem(resp, now);
+            let problem = self.scrub(parse_problem(resp, now));
             return Err(match resp.status {
                 400 | 401 => Error::Unauthorized { problem },
                 403 => Error::Forbidden { problem },
@@ -183,11 +230,11 @@ impl Operation for TokenOp {
             .filter(|s| !s.is_empty())
             .ok_or_else(|| decode("token response has no access_token"))?;
         let expires_in = match map.get("expires_in") {
-            Some(Value::Number(n)) => n.as_f64().unwrap_or(0.0),
-            Some(Value::String(s)) => s.parse::<f64>().unwrap_or(0.0),
-            _ => 3600.0,
+            None | Some(Value::Null) => DEFAULT_EXPIRES_IN,
+            Some(value) => expires_in(value).ok_or_else(|| {
+                decode("token response's expires_in is not a finite, non-negative number")
+            })?,
         };
-        let expires_in = Duration::from_secs_f64(expires_in.clamp(0.0, 1.0e9));
         Ok(Token {
             access_token: access_token.to_string(),
             token_type: map

@@ -167,3 +167,102 @@ fn token_renews_within_margin() {
         "a quarter of a short lifetime"
     );
 }
+
+const PII: [&str; 6] = [
+    "Ada",
+    "Lovelace",
+    "ada@example.com",
+    "+46701234567",
+    "46701234567",
+    "example.com",
+];
+
+/// Every way an error can be shown: Debug, Display and the serialised form (what bindings and
+/// the CLI's `--json` print).
+fn shown(err: &mca_attestation::Error) -> String {
+    format!(
+        "{err:?}\n{err}\n{}",
+        serde_json::to_string(err).unwrap_or_default()
+    )
+}
+
+#[test]
+fn decode_error_of_an_attestation_body_carries_no_signer_data() {
+    use mca_attestation::ops::GetAttestationOp;
+    let op = GetAttestationOp {
+        org: OrganizationId::parse("22222222-2222-4222-8222-222222222222").unwrap(),
+    };
+    let full = r#"{"attestationId": "a-1", "signer": {"firstName": "Ada", "lastName": "Lovelace", "emailAddress": "ada@example.com", "phoneNumber": "+46701234567"}, "status": 1, "agreementLink": "https://agreements.example.test/a-1", "expiresAt": "2026-12-02T12:00:00Z"}"#;
+    let bodies = [
+        full.get(..120).unwrap().to_string(),
+        full.get(..95).unwrap().to_string(),
+        full.replace(r#""status": 1"#, r#""status": [1]"#),
+        full.replace("2026-12-02T12:00:00Z", "9999-12-31T23:59:59-01:00"),
+        r#"{"attestationId": "a", "status": {}, "signer": {"phoneNumber": 46701234567}}"#.into(),
+        "<html><title>Portal</title><body>Ada Lovelace ada@example.com</body></html>".into(),
+        "Ada Lovelace <ada@example.com> +46701234567".into(),
+        format!("[{full}]"),
+    ];
+    for body in bodies {
+        let err = op
+            .parse(&HttpResponse::new(200, vec![], body.clone()), now())
+            .unwrap_err();
+        assert_eq!(err.kind(), "decode", "{body}");
+        let text = shown(&err);
+        for pii in PII {
+            assert!(
+                !text.contains(pii),
+                "{pii} shows in {text}\nfor body {body}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_token_endpoint_echoing_the_form_never_shows_the_password() {
+    let config = ClientConfig::new(
+        "https://api.example.test",
+        "11111111-1111-4111-8111-111111111111",
+        "rust",
+    )
+    .unwrap();
+    let op = TokenOp {
+        credentials: Credentials {
+            username: "api-user".into(),
+            password: "hunter2-secret".into(),
+            client_id: Some("client".into()),
+            client_secret: Some("client-secret-xyz".into()),
+            client_auth: mca_attestation::ClientAuth::Body,
+            ..Credentials::default()
+        },
+    };
+    let form = op.request(&config, now()).unwrap().body.unwrap();
+    assert!(
+        form.contains("hunter2-secret"),
+        "the echo below must hold it"
+    );
+    let bodies = [
+        (400, form.clone()),
+        (401, format!("Unauthorized: {form}")),
+        (500, format!("<html><title>{form}</title><body><p>{form}</p></body></html>")),
+        (
+            400,
+            format!(r#"{{"error":"invalid_request","error_description":"got {form}"}}"#),
+        ),
+        (
+            400,
+            r#"{"title":"Bad","detail":"password: hunter2-secret","errors":{"Password":["'hunter2-secret' is wrong"]},"password":"hunter2-secret"}"#.into(),
+        ),
+        (429, form.clone()),
+        (503, format!("\"{form}\"")),
+    ];
+    for (status, body) in bodies {
+        let err = op
+            .parse(&HttpResponse::new(status, vec![], body.clone()), now())
+            .unwrap_err();
+        let text = shown(&err);
+        for secret in ["hunter2-secret", "client-secret-xyz"] {
+            assert!(!text.contains(secret), "{secret} shows in {text}");
+        }
+    }
+}

@@ -58,7 +58,7 @@ export function assertError(error, expected, context = '') {
   assert.ok(error instanceof McaError, `${context}: expected McaError, got ${error?.stack ?? error}`);
   assert.ok(error instanceof Error);
   assert.equal(error.kind, expected.kind, `${context}: kind (${error.message})`);
-  for (const key of ['status', 'code', 'title', 'detail', 'traceId', 'retryAfterMs']) {
+  for (const key of ['status', 'code', 'title', 'detail', 'traceId', 'retryAfterMs', 'bodyExcerpt']) {
     if (key in expected) assert.deepEqual(error[key], expected[key], `${context}: ${key}`);
   }
   if ('violations' in expected) assert.deepEqual(error.violations, expected.violations, `${context}: violations`);

@@ -129,6 +129,7 @@ def check_error(err: BaseException, want: Dict[str, Any]) -> List[str]:
         "detail": err.detail,
         "traceId": err.trace_id,
         "retryAfterMs": ms(err.retry_after) if err.retry_after is not None else None,
+        "bodyExcerpt": getattr(err, "body_excerpt", None),
     }
     for key, value in got.items():
         if key in want and want[key] != value:

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::error::Error;
-use crate::flow::{fit_deadline, Input, Jitter, Machine, Step};
+use crate::flow::{next_wait, Input, Jitter, Machine, Step};
 use crate::http::{ClientConfig, HttpResponse};
 use crate::ops::{Op, Operation};
 use crate::timestamp::Timestamp;
@@ -67,8 +67,8 @@ impl<O: Operation> Call<O> {
         self.jitter.apply(d.min(self.policy.max_delay))
     }
 
-    /// The wait before retrying after `resp`, if it should be retried.
-    fn retry_wait(&mut self, resp: &HttpResponse, now: Timestamp) -> Option<Duration> {
+    /// Whether to retry after `resp`: `Some(hint)` (the server's `Retry-After`, if any) or `None`.
+    fn retry_wait(&mut self, resp: &HttpResponse, now: Timestamp) -> Option<Option<Duration>> {
         let transient = match resp.status {
             408 | 502 | 503 | 504 => true,
             429 => self.op.op() != Op::RefreshAcceptance,
@@ -81,14 +81,21 @@ impl<O: Operation> Call<O> {
             .header("Retry-After")
             .and_then(|v| crate::problem::retry_after(v, now));
         match hinted {
+            // A longer hint than the policy allows: give up now rather than wait for it.
             Some(d) if d > self.policy.max_delay => None,
-            Some(d) => Some(d),
-            None => Some(self.backoff()),
+            hint => Some(hint),
         }
     }
 
+    /// The wait before the next attempt ([`next_wait`]: hint capped, else backoff; deadline).
+    fn wait(&mut self, hint: Option<Duration>, now: Timestamp) -> Result<Duration, Error> {
+        let policy = self.policy.clone();
+        let deadline = self.deadline;
+        next_wait(hint, || self.backoff(), &policy, deadline, now, "retrying")
+    }
+
     fn send(&mut self, config: &ClientConfig, now: Timestamp) -> Result<Step<O::Output>, Error> {
-        self.attempt += 1;
+        self.attempt = self.attempt.saturating_add(1);
         self.op.request(config, now).map(Step::Send)
     }
 }
@@ -105,7 +112,7 @@ impl<O: Operation> Machine for Call<O> {
         match input {
             Input::Begin | Input::Slept | Input::Continue => self.send(config, now),
             Input::Response(resp) => match self.retry_wait(&resp, now) {
-                Some(wait) => match fit_deadline(wait, self.deadline, now, "retrying") {
+                Some(hint) => match self.wait(hint, now) {
                     Ok(wait) => Ok(Step::Sleep(wait)),
                     Err(_) => self.op.parse(&resp, now).map(Step::Done),
                 },
@@ -113,8 +120,7 @@ impl<O: Operation> Machine for Call<O> {
             },
             Input::TransportError(message) => {
                 if self.may_retry() {
-                    let wait = self.backoff();
-                    if let Ok(wait) = fit_deadline(wait, self.deadline, now, "retrying") {
+                    if let Ok(wait) = self.wait(None, now) {
                         return Ok(Step::Sleep(wait));
                     }
                 }

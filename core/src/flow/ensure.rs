@@ -4,14 +4,19 @@
 //! Otherwise start one. A start whose outcome is unknown (no response, 5xx, unreadable success) is
 //! followed by a GET before any second POST. Then wait for the signature, finalize, and confirm
 //! through the acceptance state (refreshing it while it lags).
+//!
+//! Concurrent callers on one organisation: when another caller finalized first, the attestation is
+//! gone (a 404 while waiting) or cannot be finalized again (404/409 on finalize). Those answers are
+//! not failures in themselves: the flow re-reads the acceptance state (the confirm path) and ends
+//! `accepted` when it shows the acceptance; only when it never does is the 404/409 returned.
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::evidence::{AcceptanceEvidence, FlowKind};
 use crate::flow::{
-    fit_deadline, Call, FlowEvent, Input, Jitter, Machine, PollOptions, RetryPolicy, Step,
-    WaitForSignature, WaitStatus,
+    next_wait, Call, FlowEvent, Input, Jitter, Machine, PollOptions, RetryPolicy, Step,
+    WaitForSignature, WaitOutcome, WaitStatus,
 };
 use crate::http::ClientConfig;
 use crate::ids::OrganizationId;
@@ -118,6 +123,9 @@ pub struct EnsureAccepted {
     jitter: Jitter,
     interval: std::time::Duration,
     evidence: AcceptanceEvidence,
+    /// Set when another caller may have finalized first (404 while waiting, 404/409 on finalize):
+    /// the confirm path then decides, and this error is returned if it never shows acceptance.
+    raced: Option<Box<Error>>,
 }
 
 /// Starts allowed in one run (the second only after a GET found nothing).
@@ -151,6 +159,7 @@ impl EnsureAccepted {
             starts: 0,
             confirms: 0,
             evidence,
+            raced: None,
         }
     }
 
@@ -195,7 +204,7 @@ impl EnsureAccepted {
         config: &ClientConfig,
         now: Timestamp,
     ) -> Result<Step<EnsureOutcome>, Error> {
-        self.starts += 1;
+        self.starts = self.starts.saturating_add(1);
         let call = self.call(StartAttestationOp {
             org: self.org.clone(),
             input: self.input.clone(),
@@ -264,13 +273,64 @@ impl EnsureAccepted {
         now: Timestamp,
     ) -> Result<Step<EnsureOutcome>, Error> {
         if self.confirms >= self.options.confirm_attempts.max(1) {
-            return Ok(Step::Done(self.outcome(EnsureStatus::Finalized, None)));
+            return self.unconfirmed(None);
         }
-        self.confirms += 1;
+        self.confirms = self.confirms.saturating_add(1);
         let call = self.call(GetAcceptanceOp {
             org: self.org.clone(),
         });
         self.goto(State::Confirm(call), config, now)
+    }
+
+    /// The waiting sub-machine's step: pass it on, or go on from its outcome.
+    fn after_wait(
+        &mut self,
+        step: Step<WaitOutcome>,
+        now: Timestamp,
+    ) -> Result<Step<EnsureOutcome>, Error> {
+        let outcome = match step.split() {
+            Err(step) => return Ok(step),
+            Ok(outcome) => outcome,
+        };
+        match outcome.status {
+            WaitStatus::Expired => Ok(Step::Done(self.outcome(EnsureStatus::Expired, None))),
+            WaitStatus::Signed => {
+                self.evidence.signed_at = Some(now);
+                if self.evidence.template_id.is_none() {
+                    self.evidence.template_id = outcome.attestation.mca_info.template_id.clone();
+                }
+                let event = FlowEvent::Signed {
+                    attestation_id: outcome.attestation.attestation_id,
+                };
+                let next = self.after_attestation(AttestationStatus::PendingFinalization);
+                self.announce(event, next)
+            }
+        }
+    }
+
+    /// The confirm path ended without seeing the acceptance: `finalized` after our own finalize,
+    /// or the 404/409 that sent a racing caller here.
+    fn unconfirmed(
+        &mut self,
+        acceptance: Option<Acceptance>,
+    ) -> Result<Step<EnsureOutcome>, Error> {
+        match self.raced.take() {
+            Some(err) => Err(*err),
+            None => Ok(Step::Done(
+                self.outcome(EnsureStatus::Finalized, acceptance),
+            )),
+        }
+    }
+
+    /// Another caller may have finalized first (`err` is the 404/409 seen): read the acceptance.
+    fn after_race(
+        &mut self,
+        err: Error,
+        config: &ClientConfig,
+        now: Timestamp,
+    ) -> Result<Step<EnsureOutcome>, Error> {
+        self.raced = Some(Box::new(err));
+        self.confirm_or_finish(config, now)
     }
 }
 
@@ -358,40 +418,35 @@ impl Machine for EnsureAccepted {
                     }
                 },
             },
-            State::Wait(wait) => match wait.next(config, input, now)?.split() {
-                Err(step) => Ok(step),
-                Ok(outcome) => match outcome.status {
-                    WaitStatus::Expired => {
-                        Ok(Step::Done(self.outcome(EnsureStatus::Expired, None)))
-                    }
-                    WaitStatus::Signed => {
-                        self.evidence.signed_at = Some(now);
-                        if self.evidence.template_id.is_none() {
-                            self.evidence.template_id =
-                                outcome.attestation.mca_info.template_id.clone();
-                        }
-                        let event = FlowEvent::Signed {
-                            attestation_id: outcome.attestation.attestation_id,
+            State::Wait(wait) => match wait.next(config, input, now) {
+                Err(err) if err.status() == Some(404) => self.after_race(err, config, now),
+                Err(err) => Err(err),
+                Ok(step) => self.after_wait(step, now),
+            },
+            State::Finalize(call) => match call.next(config, input, now) {
+                Err(err) if matches!(err.status(), Some(404 | 409)) => {
+                    self.after_race(err, config, now)
+                }
+                Err(err) => Err(err),
+                Ok(step) => match step.split() {
+                    Err(step) => Ok(step),
+                    Ok(()) => {
+                        self.evidence.finalized_at = Some(now);
+                        let event = FlowEvent::Finalized {
+                            attestation_id: self
+                                .evidence
+                                .attestation_id
+                                .clone()
+                                .unwrap_or_default(),
                         };
-                        let next = self.after_attestation(AttestationStatus::PendingFinalization);
-                        self.announce(event, next)
+                        self.announce(event, State::ConfirmSleep)
                     }
                 },
-            },
-            State::Finalize(call) => match call.next(config, input, now)?.split() {
-                Err(step) => Ok(step),
-                Ok(()) => {
-                    self.evidence.finalized_at = Some(now);
-                    let event = FlowEvent::Finalized {
-                        attestation_id: self.evidence.attestation_id.clone().unwrap_or_default(),
-                    };
-                    self.announce(event, State::ConfirmSleep)
-                }
             },
             State::ConfirmSleep => self.confirm_or_finish(config, now),
             State::Confirm(call) => match call.next(config, input, now) {
                 // After a successful finalize nothing is lost by stopping: report `finalized`.
-                Err(_) => Ok(Step::Done(self.outcome(EnsureStatus::Finalized, None))),
+                Err(_) => self.unconfirmed(None),
                 Ok(step) => match step.split() {
                     Err(step) => Ok(step),
                     Ok(acceptance) if acceptance.accepted => {
@@ -411,9 +466,7 @@ impl Machine for EnsureAccepted {
                     }
                     Ok(acceptance) => {
                         if self.confirms >= self.options.confirm_attempts.max(1) {
-                            return Ok(Step::Done(
-                                self.outcome(EnsureStatus::Finalized, Some(acceptance)),
-                            ));
+                            return self.unconfirmed(Some(acceptance));
                         }
                         let call = self.call(RefreshAcceptanceOp {
                             org: self.org.clone(),
@@ -423,7 +476,7 @@ impl Machine for EnsureAccepted {
                 },
             },
             State::Refresh(call) => match call.next(config, input, now) {
-                Err(_) => Ok(Step::Done(self.outcome(EnsureStatus::Finalized, None))),
+                Err(_) => self.unconfirmed(None),
                 Ok(step) => match step.split() {
                     Err(step) => Ok(step),
                     Ok(refresh) => {
@@ -431,17 +484,25 @@ impl Machine for EnsureAccepted {
                             RefreshOutcome::AlreadyRunning { retry_after } => retry_after,
                             RefreshOutcome::Started => None,
                         };
-                        let wait = hinted.unwrap_or_else(|| self.jitter.apply(self.interval));
+                        let interval = self.interval;
                         self.interval = self
                             .interval
                             .saturating_mul(2)
                             .min(self.options.poll.longest_interval());
-                        match fit_deadline(wait, self.options.poll.deadline, now, "confirming") {
+                        let jitter = &mut self.jitter;
+                        match next_wait(
+                            hinted,
+                            || jitter.apply(interval),
+                            &RetryPolicy::default(),
+                            self.options.poll.deadline,
+                            now,
+                            "confirming",
+                        ) {
                             Ok(wait) => {
                                 self.state = State::ConfirmSleep;
                                 Ok(Step::Sleep(wait))
                             }
-                            Err(_) => Ok(Step::Done(self.outcome(EnsureStatus::Finalized, None))),
+                            Err(_) => self.unconfirmed(None),
                         }
                     }
                 },

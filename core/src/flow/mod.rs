@@ -177,7 +177,8 @@ impl Jitter {
         Self { state: seed }
     }
 
-    /// Scales `d` into [d/2, d] (unchanged when the seed is 0).
+    /// Scales `d` into [d/2, d] (unchanged when the seed is 0). Integer math on nanoseconds:
+    /// `d/2 + d/2 · f / 2^53` with `f` a 53-bit random fraction.
     pub(crate) fn apply(&mut self, d: Duration) -> Duration {
         if self.state == 0 {
             return d;
@@ -187,9 +188,39 @@ impl Jitter {
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^= z >> 31;
-        let fraction = (z >> 11) as f64 / (1u64 << 53) as f64;
-        d.mul_f64(0.5 + 0.5 * fraction)
+        let fraction = u128::from(z >> 11);
+        let half = d.as_nanos() >> 1;
+        // half · fraction overflows u128 only for waits of over a million years; then scale
+        // the shifted value instead (a loss of precision nobody can wait out).
+        let extra = half
+            .checked_mul(fraction)
+            .map_or_else(|| (half >> 53).saturating_mul(fraction), |p| p >> 53);
+        let nanos = half.saturating_add(extra);
+        let secs = u64::try_from(nanos.checked_div(1_000_000_000).unwrap_or_default());
+        let sub = u32::try_from(nanos.checked_rem(1_000_000_000).unwrap_or_default());
+        match (secs, sub) {
+            (Ok(secs), Ok(sub)) => Duration::new(secs, sub),
+            _ => d,
+        }
     }
+}
+
+/// The wait before trying again, for every flow: the server's hint (`Retry-After`) cut to the
+/// policy's longest delay, else `fallback`; then cut to the deadline (`Err(deadline)` when it has
+/// passed). No sleep a flow asks for is ever longer than this allows for a hint.
+pub(crate) fn next_wait(
+    hint: Option<Duration>,
+    fallback: impl FnOnce() -> Duration,
+    policy: &RetryPolicy,
+    deadline: Option<Timestamp>,
+    now: Timestamp,
+    what: &str,
+) -> Result<Duration, Error> {
+    let wait = match hint {
+        Some(hint) => hint.min(policy.max_delay),
+        None => fallback(),
+    };
+    fit_deadline(wait, deadline, now, what)
 }
 
 /// Fits a wait before `deadline`: `Err(deadline)` when it has passed, else the wait cut to it.
@@ -205,5 +236,31 @@ pub(crate) fn fit_deadline(
         }),
         Some(d) => Ok(wait.min(d.since(now))),
         None => Ok(wait),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::arithmetic_side_effects)]
+    use super::*;
+
+    #[test]
+    fn jitter_scales_into_the_upper_half_without_floats() {
+        for seed in [1u64, 7, 42, u64::MAX] {
+            let mut j = Jitter::new(seed);
+            for d in [
+                Duration::ZERO,
+                Duration::from_nanos(1),
+                Duration::from_millis(2000),
+                Duration::from_secs(30),
+                Duration::MAX,
+            ] {
+                for _ in 0..100 {
+                    let got = j.apply(d);
+                    assert!(got <= d && got >= d / 2, "{got:?} for {d:?}");
+                }
+            }
+        }
+        assert_eq!(Jitter::new(0).apply(Duration::MAX), Duration::MAX);
     }
 }

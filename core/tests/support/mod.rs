@@ -23,7 +23,11 @@ pub fn check_error(err: &Error, want: &Value) -> Result<(), String> {
         problems.push(format!("kind {} != {kind} ({err})", err.kind()));
     }
     let problem = err.problem();
-    let fields: [(&str, Option<Value>); 6] = [
+    let body_excerpt = match err {
+        Error::Decode { body_excerpt, .. } => Some(Value::from(body_excerpt.clone())),
+        _ => None,
+    };
+    let fields: [(&str, Option<Value>); 7] = [
         ("status", err.status().map(Value::from)),
         (
             "code",
@@ -45,6 +49,7 @@ pub fn check_error(err: &Error, want: &Value) -> Result<(), String> {
             "retryAfterMs",
             err.retry_after().map(|d| Value::from(d.as_millis() as u64)),
         ),
+        ("bodyExcerpt", body_excerpt),
     ];
     for (key, got) in fields {
         if let Some(expected) = want.get(key) {

@@ -328,6 +328,11 @@ fun assertError(expected: JSONObject, e: McaException) {
         val want = if (expected.isNull("retryAfterMs")) null else expected.getLong("retryAfterMs")
         assertEquals(want, e.retryAfter?.toMillis(), "retryAfterMs")
     }
+    if (expected.has("bodyExcerpt")) {
+        // The excerpt of a `decode` error lives on the generated core error (the cause).
+        val excerpt = (e.cause as? com.cloudmore.mca.model.Exception.Decode)?.bodyExcerpt
+        assertEquals(expected.optString("bodyExcerpt", null), excerpt, "bodyExcerpt")
+    }
     if (expected.has("pointers")) {
         val want = expected.getJSONArray("pointers").map { it.toString() }
         assertEquals(want, e.violations.map { it.pointer }, "pointers")
