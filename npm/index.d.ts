@@ -63,6 +63,7 @@ export type FetchFunction = (url: string, init: {
   headers: Record<string, string>;
   body?: string;
   signal?: AbortSignal;
+  redirect?: 'manual';
 }) => Promise<Response>;
 
 export interface ClientOptions {
@@ -76,8 +77,13 @@ export interface ClientOptions {
   credentials?: Credentials;
   /** Token endpoint; `<baseUrl>/connect/token` by default. */
   tokenUrl?: string;
-  /** Your HTTP function; the default is `globalThis.fetch`. */
+  /** Your HTTP function; the default is `globalThis.fetch`. It is called with `redirect: 'manual'`
+   * (redirects are refused as McaError `transport`), its body is read up to the core's size cap
+   * (4 MiB; more is a `transport` error) and the whole exchange is bounded by `requestTimeoutMs`. */
   fetch?: FetchFunction;
+  /** Time one HTTP exchange (headers and the whole body) may take, in ms; then McaError
+   * `transport`. Default: the core's DEFAULT_REQUEST_TIMEOUT (30 000). */
+  requestTimeoutMs?: number;
   /** Extra `User-Agent` product, e.g. `acme-onboarding/2.1`. */
   userAgent?: string;
   /** Sent as `X-Correlation-Id` on every request. */

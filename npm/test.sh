@@ -50,8 +50,8 @@ if grep -nwE 'any' index.d.ts; then
 fi
 node_modules/.bin/tsc --noEmit --strict -p tsconfig.json
 
-step "node --test: vectors, API, sandbox scenarios"
-node --test test/vectors.test.mjs test/api.test.mjs test/scenarios.test.mjs
+step "node --test: vectors, API, sandbox scenarios, hostile server"
+node --test test/vectors.test.mjs test/api.test.mjs test/scenarios.test.mjs test/hostile.test.mjs
 
 step "browser: playwright-core + chromium"
 node --test test/browser.test.mjs

@@ -25,6 +25,8 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, SystemTime};
 
+use mca_attestation::http::{DEFAULT_REQUEST_TIMEOUT, MAX_RESPONSE_BYTES};
+
 use mca_attestation::{
     validate, Acceptance, AddCspService, Attestation, AttestationStarted, Auth, ClientConfig,
     Credentials, CspServiceAdded, EnsureOptions, EnsureOutcome, Error, FlowEvent, HttpRequest,
@@ -186,6 +188,18 @@ fn org(id: &str) -> Result<OrganizationId, Error> {
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 
+/// A host transport's response, refused as a `transport` error when its body is larger than the
+/// core's [`MAX_RESPONSE_BYTES`] (the default transports stop reading there; this also covers a
+/// caller's own transport, so the core never parses an unbounded body).
+fn within_cap(response: HttpResponse) -> Result<HttpResponse, Error> {
+    if response.body.len() > MAX_RESPONSE_BYTES {
+        return Err(Error::transport(format!(
+            "response body exceeds {MAX_RESPONSE_BYTES} bytes"
+        )));
+    }
+    Ok(response)
+}
+
 /// [`Platform`] over the async foreign traits.
 struct AsyncHost {
     transport: Arc<dyn HttpTransport>,
@@ -204,6 +218,7 @@ impl Platform for AsyncHost {
                 .send(request)
                 .await
                 .map_err(TransportError::into_core)
+                .and_then(within_cap)
         })
     }
 
@@ -238,7 +253,8 @@ impl Platform for BlockingHost {
         std::future::ready(
             self.transport
                 .send(request)
-                .map_err(TransportError::into_core),
+                .map_err(TransportError::into_core)
+                .and_then(within_cap),
         )
     }
 
@@ -575,6 +591,20 @@ pub fn default_poll_options() -> mca_attestation::PollOptions {
 #[uniffi::export]
 pub fn default_ensure_options() -> mca_attestation::EnsureOptions {
     mca_attestation::EnsureOptions::default()
+}
+
+/// The core's cap on a response body in bytes (`MAX_RESPONSE_BYTES`): the default transports read
+/// at most this many plus one and report more as a `transport` error.
+#[uniffi::export]
+pub fn max_response_bytes() -> u64 {
+    u64::try_from(MAX_RESPONSE_BYTES).unwrap_or(u64::MAX)
+}
+
+/// The core's default timeout of one HTTP exchange (connect, headers and the whole body):
+/// `DEFAULT_REQUEST_TIMEOUT`, used by the default transports when the caller sets none.
+#[uniffi::export]
+pub fn default_request_timeout() -> Duration {
+    DEFAULT_REQUEST_TIMEOUT
 }
 
 /// The core's version (the `User-Agent` version).

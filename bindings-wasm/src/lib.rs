@@ -373,3 +373,17 @@ pub fn validate_add_csp_service(input: String, now_ms: Option<f64>) -> Result<St
 pub fn version() -> String {
     mca_attestation::VERSION.to_string()
 }
+
+/// The core's cap on a response body in bytes ([`mca_attestation::http::MAX_RESPONSE_BYTES`]):
+/// the package reads at most this many plus one and reports more as a `transport` error.
+#[wasm_bindgen(js_name = maxResponseBytes)]
+pub fn max_response_bytes() -> f64 {
+    mca_attestation::http::MAX_RESPONSE_BYTES as f64
+}
+
+/// The core's default timeout of one HTTP exchange in milliseconds
+/// ([`mca_attestation::http::DEFAULT_REQUEST_TIMEOUT`]).
+#[wasm_bindgen(js_name = defaultRequestTimeoutMs)]
+pub fn default_request_timeout_ms() -> f64 {
+    mca_attestation::http::DEFAULT_REQUEST_TIMEOUT.as_millis() as f64
+}

@@ -123,6 +123,9 @@ async fn send(
         set(&headers, &h.name, &JsValue::from_str(&h.value));
     }
     set(&init, "headers", &headers);
+    // Never follow a redirect: a bearer token or a password must not reach another host. Node
+    // hands the 3xx itself to the core (which refuses it); browsers give an `opaqueredirect`.
+    set(&init, "redirect", &JsValue::from_str("manual"));
     if let Some(body) = &request.body {
         set(&init, "body", &JsValue::from_str(body));
     }
@@ -135,6 +138,11 @@ async fn send(
         Err(e) => Err(e),
     }
     .map_err(|e| failed(e, &signal))?;
+    if get(&response, "type").as_string().as_deref() == Some("opaqueredirect") {
+        return Err(Error::transport(
+            "the server answered with a redirect, which is refused",
+        ));
+    }
     let status = get(&response, "status").as_f64().unwrap_or(0.0) as u16;
     let mut headers = Vec::new();
     if let Ok(Some(entries)) = js_sys::try_iter(&get(&response, "headers")) {

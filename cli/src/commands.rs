@@ -46,10 +46,16 @@ pub struct OrgArg {
     pub org: String,
 }
 
+/// How long `wait` and `ensure` run at most when `--timeout-after` is not given (30 minutes): a
+/// server that keeps answering "later" (a huge `Retry-After`, a signer who never signs) cannot
+/// hold the command forever.
+pub const DEFAULT_FLOW_DEADLINE: Duration = Duration::from_secs(30 * 60);
+
 /// Polling options of `wait` and `ensure`.
 #[derive(Args, Clone, Debug)]
 pub struct PollArgs {
-    /// Give up (exit 6) after this long: seconds (`600`) or milliseconds (`4500ms`).
+    /// Give up (exit 6) after this long: seconds (`600`) or milliseconds (`4500ms`)
+    /// [default: 1800, i.e. 30 minutes: a flow always ends].
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout_after: Option<Duration>,
     /// First wait between polls, in milliseconds [default: the core's, 2000].
@@ -93,7 +99,7 @@ impl PollArgs {
             max_interval: self
                 .max_interval_ms
                 .map_or(defaults.max_interval, Duration::from_millis),
-            deadline: self.timeout_after.map(|d| now.add(d)),
+            deadline: Some(now.add(self.timeout_after.unwrap_or(DEFAULT_FLOW_DEADLINE))),
             jitter_seed: if self.no_jitter {
                 0
             } else {

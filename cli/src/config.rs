@@ -81,8 +81,9 @@ pub struct Connection {
         value_name = "PRODUCT"
     )]
     pub user_agent_extra: Option<String>,
-    /// Per-request timeout in seconds (no answer in time → exit 5).
-    #[arg(long, global = true, default_value_t = 30, value_name = "SECONDS")]
+    /// Per-request timeout in seconds, until the whole answer arrived (no answer in time → exit 5)
+    /// [default: the core's DEFAULT_REQUEST_TIMEOUT].
+    #[arg(long, global = true, default_value_t = mca_attestation::http::DEFAULT_REQUEST_TIMEOUT.as_secs(), value_name = "SECONDS")]
     pub timeout: u64,
 }
 

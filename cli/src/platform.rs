@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use mca_attestation::http::MAX_RESPONSE_BYTES;
 use mca_attestation::{Error, FlowEvent, Header, HttpRequest, HttpResponse, Platform, Timestamp};
 
 /// Called with each flow event (progress output of `demo` and `attestation ensure`).
@@ -32,7 +33,9 @@ pub struct Net {
 }
 
 impl Net {
-    /// A platform whose requests time out after `timeout` (no answer → `transport` error).
+    /// A platform whose requests time out after `timeout`, counted from connecting until the whole
+    /// body arrived (no complete answer in time → `transport` error). Redirects are never followed,
+    /// bodies are capped at [`MAX_RESPONSE_BYTES`].
     pub fn new(timeout: Duration, verbose: bool) -> Result<Self, Error> {
         let client = reqwest::Client::builder()
             .timeout(timeout)
@@ -124,12 +127,7 @@ async fn exchange(
         })
         .collect();
     // A body cut off mid-way is a response that did not fully arrive: `transport`.
-    let bytes = response.bytes().await.map_err(|e| {
-        Error::transport(format!(
-            "status {status}, body interrupted: {}",
-            describe(&e)
-        ))
-    })?;
+    let bytes = read_bounded(response, status).await?;
     if verbose {
         eprintln!(
             "← {status} ({} bytes, {} ms)",
@@ -142,6 +140,38 @@ async fn exchange(
         headers,
         String::from_utf8_lossy(&bytes).into_owned(),
     ))
+}
+
+/// The error of a body larger than the core's [`MAX_RESPONSE_BYTES`].
+fn too_large(status: u16) -> Error {
+    Error::transport(format!(
+        "status {status}: response body exceeds {MAX_RESPONSE_BYTES} bytes"
+    ))
+}
+
+/// Reads the body chunk by chunk and stops (dropping the connection) as soon as it passes
+/// [`MAX_RESPONSE_BYTES`]: memory stays bounded whatever the server sends.
+async fn read_bounded(mut response: reqwest::Response, status: u16) -> Result<Vec<u8>, Error> {
+    let limit = u64::try_from(MAX_RESPONSE_BYTES).unwrap_or(u64::MAX);
+    if response.content_length().is_some_and(|n| n > limit) {
+        return Err(too_large(status));
+    }
+    let mut bytes = Vec::new();
+    loop {
+        let chunk = response.chunk().await.map_err(|e| {
+            Error::transport(format!(
+                "status {status}, body interrupted: {}",
+                describe(&e)
+            ))
+        })?;
+        let Some(chunk) = chunk else {
+            return Ok(bytes);
+        };
+        if bytes.len().saturating_add(chunk.len()) > MAX_RESPONSE_BYTES {
+            return Err(too_large(status));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
 }
 
 impl Platform for Net {

@@ -326,6 +326,15 @@ impl ClientConfig {
     }
 }
 
+/// The largest response body a platform reads, in bytes (4 MiB). Every binding reads at most this
+/// many bytes plus one, streaming, and reports a larger body as a `transport` error ("response body
+/// exceeds N bytes") without buffering the rest. The API's real answers are a few KiB.
+pub const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+
+/// How long one HTTP exchange (connect, headers and the whole body) may take by default before the
+/// platform gives up with a `transport` error (30 s). Bindings use it where the caller sets no timeout.
+pub const DEFAULT_REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -95,6 +95,85 @@ function defaultFetch(url, init) {
   return globalThis.fetch(url, init);
 }
 
+/** What the exchange wrapper throws when no complete, acceptable response arrived; the core reports
+ * it as an McaError of kind `transport`. */
+class TransportFailure extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+/** Reads a body as UTF-8 text, at most `limit` + 1 bytes: a larger body is a TransportFailure and
+ * the rest is never read (the stream is cancelled). */
+async function boundedText(response, limit, controller) {
+  const tooLarge = () => new TransportFailure(`response body exceeds ${limit} bytes`);
+  const declared = Number(response.headers?.get?.('content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    controller.abort(tooLarge());
+    throw tooLarge();
+  }
+  const body = response.body;
+  if (!body || typeof body.getReader !== 'function') {
+    // A caller's fetch returning a Response-like object without a stream.
+    const text = typeof response.text === 'function' ? String(await response.text()) : '';
+    if (text.length > limit / 3 && new TextEncoder().encode(text).length > limit) throw tooLarge();
+    return text;
+  }
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let total = 0;
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      reader.cancel().catch(() => {});
+      controller.abort(tooLarge());
+      throw tooLarge();
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+/** Wraps the fetch hook: redirects are never followed (`redirect: 'manual'`; a 3xx reaches the core,
+ * which refuses it; a browser's `opaqueredirect` is refused here), the body is read with the core's
+ * size cap, and the whole exchange (headers and body) must end within `timeoutMs`. The caller's
+ * AbortSignal still cancels (the fetch gets a signal that follows it). */
+function guardedFetch(fetchFn, timeoutMs, limit) {
+  return async (url, init) => {
+    const caller = init?.signal;
+    const controller = new AbortController();
+    const follow = () => controller.abort(caller.reason);
+    if (caller) {
+      if (caller.aborted) controller.abort(caller.reason);
+      else caller.addEventListener('abort', follow, { once: true });
+    }
+    let timer;
+    const expired = new Promise((_, reject) => {
+      timer = setTimeout(() => {
+        const e = new TransportFailure(`no complete response within ${timeoutMs} ms`);
+        controller.abort(e);
+        reject(e);
+      }, timeoutMs);
+    });
+    expired.catch(() => {});
+    try {
+      const response = await Promise.race([fetchFn(url, { ...init, signal: controller.signal, redirect: 'manual' }), expired]);
+      if (response?.type === 'opaqueredirect') {
+        throw new TransportFailure('the server answered with a redirect, which is refused');
+      }
+      const text = await Promise.race([boundedText(response, limit, controller), expired]);
+      return { status: response.status, type: response.type, headers: response.headers, text: () => text };
+    } finally {
+      clearTimeout(timer);
+      if (caller) caller.removeEventListener('abort', follow);
+    }
+  };
+}
+
 function defaultNow() {
   return Date.now();
 }
@@ -143,9 +222,13 @@ export class Client {
     };
     this.#auth = o.credentials ? 'credentials' : o.token ? 'token' : 'none';
     try {
+      const timeoutMs = o.requestTimeoutMs ?? wasm.defaultRequestTimeoutMs();
+      if (!(typeof timeoutMs === 'number' && timeoutMs > 0 && Number.isFinite(timeoutMs))) {
+        throw new McaError({ kind: 'config', message: 'requestTimeoutMs must be a positive number of milliseconds', violations: [] });
+      }
       this.#core = new wasm.Core(
         JSON.stringify(config),
-        o.fetch ?? defaultFetch,
+        guardedFetch(o.fetch ?? defaultFetch, timeoutMs, wasm.maxResponseBytes()),
         o.sleep ?? defaultSleep,
         o.now ?? defaultNow,
       );

@@ -10,9 +10,9 @@ use serde_json::{json, Map, Value};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::fault::{FaultRule, FaultSpec};
+use crate::fault::{FaultKind, FaultRule, FaultSpec, MAX_DELAY_MS, MAX_SIZE_BYTES};
 use crate::http::{dotnet, json_response, problem, FieldError};
-use crate::state::{AppState, OPS};
+use crate::state::{AppState, TrapHit, OPS};
 
 fn bad_org(path: &str) -> Response {
     problem(
@@ -167,12 +167,36 @@ pub(crate) async fn add_fault(State(state): State<Arc<AppState>>, body: Bytes) -
         return invalid("/count", "count must be at least 1.");
     }
     if let Some(status) = spec.status {
+        if spec.fault == FaultKind::Redirect && !(300..=399).contains(&status) {
+            return invalid(
+                "/status",
+                "a redirect's status must be between 300 and 399.",
+            );
+        }
         if !(200..=599).contains(&status) {
             return invalid("/status", "status must be between 200 and 599.");
         }
     }
+    if spec.delay_ms.is_some_and(|ms| ms > MAX_DELAY_MS) {
+        return invalid(
+            "/delayMs",
+            &format!("delayMs must be at most {MAX_DELAY_MS} (120 s)."),
+        );
+    }
+    if spec.size_bytes.is_some_and(|n| n > MAX_SIZE_BYTES) {
+        return invalid(
+            "/sizeBytes",
+            &format!("sizeBytes must be at most {MAX_SIZE_BYTES} (16 GiB)."),
+        );
+    }
+    if let Some(location) = &spec.location {
+        let absolute = location.starts_with("http://") || location.starts_with("https://");
+        if !absolute || axum::http::HeaderValue::from_str(location).is_err() {
+            return invalid("/location", "location must be an absolute http(s) URL.");
+        }
+    }
     let mut st = state.lock();
-    st.next_fault_id += 1;
+    st.next_fault_id = st.next_fault_id.saturating_add(1);
     let rule = FaultRule {
         id: st.next_fault_id,
         op: spec.op.clone(),
@@ -194,5 +218,44 @@ pub(crate) async fn list_faults(State(state): State<Arc<AppState>>) -> Response 
 /// `DELETE /_sandbox/faults`: forgets every registered fault.
 pub(crate) async fn clear_faults(State(state): State<Arc<AppState>>) -> Response {
     state.lock().faults.clear();
+    json_response(StatusCode::OK, &json!({"cleared": true}))
+}
+
+/// Any request to the redirect trap (`/_sandbox/trap`): recorded, answered 200 `{"trap": true}`.
+pub(crate) async fn trap(
+    State(state): State<Arc<AppState>>,
+    method: axum::http::Method,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Response {
+    let hit = TrapHit {
+        method: method.as_str().to_owned(),
+        authorization: headers.contains_key(axum::http::header::AUTHORIZATION),
+        body_bytes: body.len(),
+        password: body
+            .windows(9)
+            .any(|w| w.eq_ignore_ascii_case(b"password=")),
+    };
+    state.lock().trap.push(hit);
+    json_response(StatusCode::OK, &json!({"trap": true}))
+}
+
+/// `GET /_sandbox/trap-hits`: what reached the redirect trap since the last reset.
+pub(crate) async fn trap_hits(State(state): State<Arc<AppState>>) -> Response {
+    let st = state.lock();
+    let count = |f: fn(&TrapHit) -> bool| st.trap.iter().filter(|h| f(h)).count();
+    let body = json!({
+        "hits": st.trap.len(),
+        "withAuthorization": count(|h| h.authorization),
+        "withBody": count(|h| h.body_bytes > 0),
+        "withPassword": count(|h| h.password),
+        "requests": serde_json::to_value(&st.trap).unwrap_or(Value::Null),
+    });
+    json_response(StatusCode::OK, &body)
+}
+
+/// `DELETE /_sandbox/trap-hits`: forgets what reached the trap.
+pub(crate) async fn clear_trap_hits(State(state): State<Arc<AppState>>) -> Response {
+    state.lock().trap.clear();
     json_response(StatusCode::OK, &json!({"cleared": true}))
 }

@@ -12,7 +12,8 @@ use uuid::Uuid;
 
 use crate::fault::with_fault;
 use crate::http::{
-    dotnet, json_response, parse_rfc3339, problem, set_retry_after, unauthorized, FieldError,
+    dotnet, json_response, parse_rfc3339, problem, set_retry_after, unauthorized, DateError,
+    FieldError,
 };
 use crate::state::{AppState, Attestation, PartnerAcceptance, Signer, OPS, TEMPLATE_ID};
 
@@ -91,7 +92,9 @@ pub(crate) async fn dispatch(
     if let Err(response) = authorize(&state, &headers, &path) {
         return response;
     }
-    state.lock().org(org).counts[op as usize] += 1;
+    if let Some(count) = state.lock().org(org).counts.get_mut(op as usize) {
+        *count = count.saturating_add(1);
+    }
     let handler = async {
         match op {
             Op::StartAttestation => start(&state, org, &path, &body),
@@ -318,11 +321,18 @@ fn attestation_input(
     let date_ptr = format!("{prefix}/acceptanceDate");
     let acceptance_date = match required_string(obj, "acceptanceDate", &date_ptr, v) {
         Some(s) => match parse_rfc3339(&s) {
-            Some(d) => Some(d),
-            None => {
+            Ok(d) => Some(d),
+            Err(DateError::Syntax) => {
                 v.add(
                     &date_ptr,
                     "The body property acceptanceDate must be an RFC 3339 date-time.",
+                );
+                None
+            }
+            Err(DateError::Range) => {
+                v.add(
+                    &date_ptr,
+                    "The body property acceptanceDate must lie between 0001-01-01 and 9999-12-31 in UTC.",
                 );
                 None
             }
@@ -365,7 +375,7 @@ fn start(state: &AppState, org: Uuid, path: &str, body: &Bytes) -> Response {
         }
     }
     let id = Uuid::new_v4();
-    let expires_at = OffsetDateTime::now_utc() + state.config.link_ttl;
+    let expires_at = later(state.config.link_ttl);
     let attestation = Attestation {
         id,
         signer: input.signer,
@@ -387,6 +397,24 @@ fn start(state: &AppState, org: Uuid, path: &str, body: &Bytes) -> Response {
             "expiresAt": dotnet(expires_at),
         }),
     )
+}
+
+/// Now plus `ttl` (a configuration value): saturates at the end of year 9999 instead of panicking.
+fn later(ttl: std::time::Duration) -> OffsetDateTime {
+    let now = OffsetDateTime::now_utc();
+    time::Duration::try_from(ttl)
+        .ok()
+        .and_then(|d| now.checked_add(d))
+        .filter(|t| t.year() <= 9999)
+        .unwrap_or_else(|| {
+            time::Date::from_calendar_date(9999, time::Month::December, 31)
+                .map(|d| {
+                    d.with_hms(23, 59, 59)
+                        .map(|t| t.assume_utc())
+                        .unwrap_or(now)
+                })
+                .unwrap_or(now)
+        })
 }
 
 fn agreement_link(state: &AppState, id: Uuid) -> String {
@@ -517,8 +545,9 @@ fn refresh(state: &AppState, org: Uuid, path: &str) -> Response {
         return response;
     }
     let duration = state.config.sync_duration;
-    let until = std::time::Instant::now() + duration;
-    o.sync = Some((until, OffsetDateTime::now_utc() + duration));
+    let now = std::time::Instant::now();
+    let until = now.checked_add(duration).unwrap_or(now);
+    o.sync = Some((until, later(duration)));
     StatusCode::ACCEPTED.into_response()
 }
 

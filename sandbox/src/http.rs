@@ -13,17 +13,34 @@ use uuid::Uuid;
 const DOTNET: &[FormatItem<'static>] =
     format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:7]Z");
 
-/// Formats a time the way .NET does: UTC, exactly 7 fraction digits, `Z`.
+/// Formats a time the way .NET does: UTC, exactly 7 fraction digits, `Z`. A time whose UTC form
+/// leaves the representable range (never stored: [`parse_rfc3339`] refuses those) becomes
+/// .NET's `DateTime.MinValue` instead of panicking.
 pub(crate) fn dotnet(t: OffsetDateTime) -> String {
-    let utc = t.to_offset(time::UtcOffset::UTC);
-    utc.format(DOTNET)
-        .unwrap_or_else(|_| String::from("0001-01-01T00:00:00.0000000Z"))
+    t.checked_to_offset(time::UtcOffset::UTC)
+        .and_then(|utc| utc.format(DOTNET).ok())
+        .unwrap_or_else(|| String::from("0001-01-01T00:00:00.0000000Z"))
 }
 
-/// Parses an RFC 3339 timestamp (`t`/`z` accepted in lower case too).
-pub(crate) fn parse_rfc3339(s: &str) -> Option<OffsetDateTime> {
+/// Why a timestamp was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DateError {
+    /// Not RFC 3339 with an offset.
+    Syntax,
+    /// RFC 3339, but its UTC form is outside years 0001–9999 (.NET's `DateTime` range).
+    Range,
+}
+
+/// Parses an RFC 3339 timestamp (`t`/`z` accepted in lower case too) whose UTC form lies in years
+/// 0001–9999, the range .NET's `DateTime` (and so the real API) can hold; returns it in UTC.
+pub(crate) fn parse_rfc3339(s: &str) -> Result<OffsetDateTime, DateError> {
     let upper = s.to_ascii_uppercase();
-    OffsetDateTime::parse(&upper, &time::format_description::well_known::Rfc3339).ok()
+    let parsed = OffsetDateTime::parse(&upper, &time::format_description::well_known::Rfc3339)
+        .map_err(|_| DateError::Syntax)?;
+    match parsed.checked_to_offset(time::UtcOffset::UTC) {
+        Some(utc) if (1..=9999).contains(&utc.year()) => Ok(utc),
+        _ => Err(DateError::Range),
+    }
 }
 
 /// A random 32-hex-digit trace id.

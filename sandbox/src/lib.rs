@@ -122,6 +122,11 @@ pub fn router(state: Arc<AppState>) -> Router {
                 .post(admin::add_fault)
                 .delete(admin::clear_faults),
         )
+        .route("/_sandbox/trap", any(admin::trap))
+        .route(
+            "/_sandbox/trap-hits",
+            get(admin::trap_hits).delete(admin::clear_trap_hits),
+        )
         .route("/_sandbox/orgs/{org}/sign", post(admin::sign))
         .route(
             "/_sandbox/orgs/{org}/direct-acceptance",

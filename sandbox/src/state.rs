@@ -57,6 +57,21 @@ pub(crate) struct State {
     pub attestations: HashMap<Uuid, Attestation>,
     pub faults: Vec<FaultRule>,
     pub next_fault_id: u64,
+    /// Requests that reached the redirect trap (a client followed a `redirect` fault).
+    pub trap: Vec<TrapHit>,
+}
+
+/// One request that reached the redirect trap: what a client that follows redirects gave away.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct TrapHit {
+    pub method: String,
+    /// An `Authorization` header arrived (bearer token or client secret).
+    pub authorization: bool,
+    /// Bytes of request body that arrived.
+    pub body_bytes: usize,
+    /// The body carried a `password` field (a re-posted token form).
+    pub password: bool,
 }
 
 impl State {
@@ -84,6 +99,7 @@ impl State {
         self.orgs.clear();
         self.attestations.clear();
         self.faults.clear();
+        self.trap.clear();
     }
 }
 

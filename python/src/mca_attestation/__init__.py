@@ -47,6 +47,8 @@ from ._models import (
     WaitStatus,
 )
 from ._transport import (
+    DEFAULT_REQUEST_TIMEOUT,
+    MAX_RESPONSE_BYTES,
     AsyncHttpxTransport,
     AsyncTransport,
     HttpRequest,
@@ -63,6 +65,8 @@ __version__: str = str(_ffi.core_version())
 """Version of the Rust core (also in the ``User-Agent``)."""
 
 __all__ = [
+    "DEFAULT_REQUEST_TIMEOUT",
+    "MAX_RESPONSE_BYTES",
     "Client",
     "AsyncClient",
     "Seconds",

@@ -10,14 +10,36 @@ exception stops the call and is re-raised to the caller unchanged.
 from __future__ import annotations
 
 import http.client
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from typing import Any, Iterable, List, Mapping, Optional, Protocol, Tuple, Union, runtime_checkable
+from typing import (
+    Any,
+    AsyncIterator,
+    Iterable,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Protocol,
+    Tuple,
+    Union,
+    runtime_checkable,
+)
 
 from . import _ffi
 
+MAX_RESPONSE_BYTES: int = _ffi.max_response_bytes()
+"""The core's cap on a response body: the default transports read at most this many bytes plus one
+and raise ``TransportFailure("response body exceeds N bytes")`` for more (never buffering the rest)."""
+
+DEFAULT_REQUEST_TIMEOUT: float = _ffi.default_request_timeout().total_seconds()
+"""The core's default time in seconds one exchange (connect, headers, the whole body) may take."""
+
 __all__ = [
+    "MAX_RESPONSE_BYTES",
+    "DEFAULT_REQUEST_TIMEOUT",
     "HttpRequest",
     "HttpResponse",
     "Transport",
@@ -129,18 +151,81 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def _too_large(limit: int) -> TransportFailure:
+    return TransportFailure(f"response body exceeds {limit} bytes")
+
+
+def _timed_out(timeout: float) -> TransportFailure:
+    return TransportFailure(f"no complete response within {timeout:g} s")
+
+
+def _check_declared_length(headers: Iterable[Tuple[str, str]], limit: int) -> None:
+    for name, value in headers:
+        if name.lower() == "content-length" and value.strip().isdigit() and int(value) > limit:
+            raise _too_large(limit)
+
+
+class _Budget:
+    """The byte cap and the deadline of one exchange."""
+
+    def __init__(self, timeout: float, limit: int) -> None:
+        self.timeout = timeout
+        self.limit = limit
+        self.deadline = time.monotonic() + timeout
+        self._total = 0
+        self._chunks: List[bytes] = []
+
+    def left(self) -> float:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise _timed_out(self.timeout)
+        return left
+
+    def add(self, chunk: bytes) -> None:
+        self._total += len(chunk)
+        if self._total > self.limit:
+            raise _too_large(self.limit)
+        self._chunks.append(chunk)
+        self.left()
+
+    def text(self) -> str:
+        return b"".join(self._chunks).decode("utf-8", "replace")
+
+
+def _read_urllib(resp: Any, budget: _Budget) -> str:
+    """Reads a urllib response (or ``HTTPError``) chunk by chunk within the budget."""
+    if isinstance(resp, urllib.error.HTTPError) and resp.fp is not None:
+        resp = resp.fp  # the http.client.HTTPResponse
+    # http.client.HTTPResponse.fp is the socket's buffered reader: its raw SocketIO holds the socket.
+    sock = getattr(getattr(getattr(resp, "fp", None), "raw", None), "_sock", None)
+    read = getattr(resp, "read1", None) or resp.read
+    while True:
+        left = budget.left()
+        if sock is not None:
+            # Each wait for data ends with the exchange's deadline, not a full timeout later.
+            sock.settimeout(left)
+        chunk = read(65536)
+        if not chunk:
+            return budget.text()
+        budget.add(chunk)
+
+
 class UrllibTransport:
     """The default blocking transport: the standard library's ``urllib`` (no dependency).
 
-    Redirects are not followed (the API does not redirect; a redirect is returned as is).
+    Redirects are not followed: a 3xx is returned as is, and the core refuses it as a ``transport``
+    error. A body larger than the core's ``MAX_RESPONSE_BYTES`` is a ``TransportFailure`` (read
+    chunk by chunk, never buffered whole). ``timeout`` bounds the whole exchange, headers and body
+    (default: the core's ``DEFAULT_REQUEST_TIMEOUT``, 30 s).
     """
 
-    def __init__(self, timeout: float = 30.0) -> None:
-        self.timeout = timeout
+    def __init__(self, timeout: Optional[float] = None) -> None:
+        self.timeout = DEFAULT_REQUEST_TIMEOUT if timeout is None else float(timeout)
         self._opener = urllib.request.build_opener(_NoRedirect())
 
     def send(self, request: HttpRequest) -> HttpResponse:
         """Sends the request with ``urllib``."""
+        budget = _Budget(self.timeout, MAX_RESPONSE_BYTES)
         data = request.body.encode("utf-8") if request.body is not None else None
         req = urllib.request.Request(request.url, data=data, method=request.method)
         for name, value in request.headers:
@@ -148,48 +233,90 @@ class UrllibTransport:
         try:
             resp = self._opener.open(req, timeout=self.timeout)
         except urllib.error.HTTPError as err:
-            body = err.read()
-            return HttpResponse(err.code, list(err.headers.items()), body.decode("utf-8", "replace"))
+            with err:
+                headers = list(err.headers.items())
+                _check_declared_length(headers, budget.limit)
+                return HttpResponse(err.code, headers, _read_urllib(err, budget))
         except urllib.error.URLError as err:
             raise TransportFailure(f"{type(err.reason).__name__}: {err.reason}") from err
         with resp:
-            body = resp.read()
-            return HttpResponse(resp.status, list(resp.headers.items()), body.decode("utf-8", "replace"))
+            headers = list(resp.headers.items())
+            _check_declared_length(headers, budget.limit)
+            return HttpResponse(resp.status, headers, _read_urllib(resp, budget))
 
     def __repr__(self) -> str:
         return f"UrllibTransport(timeout={self.timeout})"
 
 
-class HttpxTransport:
-    """A blocking transport over ``httpx.Client`` (install ``mca-attestation[httpx]``)."""
+def _httpx_response(resp: Any, budget: _Budget, chunks: Iterator[bytes]) -> HttpResponse:
+    headers = list(resp.headers.items())
+    _check_declared_length(headers, budget.limit)
+    for chunk in chunks:
+        budget.add(chunk)
+    return HttpResponse(resp.status_code, headers, budget.text())
 
-    def __init__(self, client: Any = None, timeout: float = 30.0) -> None:
+
+class HttpxTransport:
+    """A blocking transport over ``httpx.Client`` (install ``mca-attestation[httpx]``).
+
+    Redirects are never followed (even by a client configured to), the body is streamed with the
+    core's ``MAX_RESPONSE_BYTES`` cap, and ``timeout`` bounds the whole exchange (default: the core's
+    ``DEFAULT_REQUEST_TIMEOUT``).
+    """
+
+    def __init__(self, client: Any = None, timeout: Optional[float] = None) -> None:
         import httpx
 
-        self._client = client if client is not None else httpx.Client(timeout=timeout)
+        self.timeout = DEFAULT_REQUEST_TIMEOUT if timeout is None else float(timeout)
+        self._client = client if client is not None else httpx.Client(timeout=self.timeout)
 
     def send(self, request: HttpRequest) -> HttpResponse:
         """Sends the request with httpx."""
-        resp = self._client.request(
-            request.method, request.url, headers=request.headers, content=request.body
-        )
-        return HttpResponse(resp.status_code, list(resp.headers.items()), resp.text)
+        budget = _Budget(self.timeout, MAX_RESPONSE_BYTES)
+        with self._client.stream(
+            request.method,
+            request.url,
+            headers=request.headers,
+            content=request.body,
+            follow_redirects=False,
+        ) as resp:
+            return _httpx_response(resp, budget, resp.iter_bytes())
 
 
 class AsyncHttpxTransport:
-    """An asyncio transport over ``httpx.AsyncClient`` (the ``AsyncClient`` default when httpx is installed)."""
+    """An asyncio transport over ``httpx.AsyncClient`` (the ``AsyncClient`` default when httpx is
+    installed), with the same guarantees as ``HttpxTransport``."""
 
-    def __init__(self, client: Any = None, timeout: float = 30.0) -> None:
+    def __init__(self, client: Any = None, timeout: Optional[float] = None) -> None:
         import httpx
 
-        self._client = client if client is not None else httpx.AsyncClient(timeout=timeout)
+        self.timeout = DEFAULT_REQUEST_TIMEOUT if timeout is None else float(timeout)
+        self._client = client if client is not None else httpx.AsyncClient(timeout=self.timeout)
 
     async def send(self, request: HttpRequest) -> HttpResponse:
         """Sends the request with httpx."""
-        resp = await self._client.request(
-            request.method, request.url, headers=request.headers, content=request.body
-        )
-        return HttpResponse(resp.status_code, list(resp.headers.items()), resp.text)
+        import asyncio
+
+        try:
+            return await asyncio.wait_for(self._exchange(request), self.timeout)
+        except asyncio.TimeoutError:
+            raise _timed_out(self.timeout) from None
+
+    async def _exchange(self, request: HttpRequest) -> HttpResponse:
+        budget = _Budget(self.timeout, MAX_RESPONSE_BYTES)
+        async with self._client.stream(
+            request.method,
+            request.url,
+            headers=request.headers,
+            content=request.body,
+            follow_redirects=False,
+        ) as resp:
+            headers = list(resp.headers.items())
+            _check_declared_length(headers, budget.limit)
+            chunks: AsyncIterator[bytes] = resp.aiter_bytes()
+            async for chunk in chunks:
+                budget.add(chunk)
+            return HttpResponse(resp.status_code, headers, budget.text())
 
     async def aclose(self) -> None:
         """Closes the underlying client."""

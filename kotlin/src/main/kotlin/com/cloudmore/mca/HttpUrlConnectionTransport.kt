@@ -1,35 +1,62 @@
 package com.cloudmore.mca
 
+import com.cloudmore.mca.ffi.defaultRequestTimeout
+import com.cloudmore.mca.ffi.maxResponseBytes
 import com.cloudmore.mca.model.Header
 import com.cloudmore.mca.model.HttpRequest
 import com.cloudmore.mca.model.HttpResponse
+import java.io.ByteArrayOutputStream
 import java.io.IOException
 import java.io.InputStream
 import java.net.HttpURLConnection
 import java.net.URI
 import java.time.Duration
+import java.util.concurrent.ScheduledExecutorService
+import java.util.concurrent.ScheduledThreadPoolExecutor
+import java.util.concurrent.TimeUnit
 import kotlinx.coroutines.Dispatchers
 
 /**
  * The default transport, on [HttpURLConnection]: on the JVM and on Android (where `java.net.http`
  * does not exist), no dependency. [McaClient] uses it through [asSuspending], which runs each
- * exchange on [Dispatchers.IO]. Redirects are not followed; bodies are UTF-8.
+ * exchange on [Dispatchers.IO]. Bodies are UTF-8.
+ *
+ * Against a hostile server: redirects are never followed (the 3xx goes to the core, which refuses
+ * it as a `transport` error); a body larger than the core's `MAX_RESPONSE_BYTES` (4 MiB) is an
+ * [IOException] ("response body exceeds N bytes") after reading at most that many bytes plus one;
+ * and the whole exchange — connect, headers and body — ends within [requestTimeout] (default: the
+ * core's `DEFAULT_REQUEST_TIMEOUT`, 30 s), however slowly the body trickles.
  */
 class HttpUrlConnectionTransport
     @JvmOverloads
     constructor(
-        /** Connect timeout. */
+        /** Connect timeout (never longer than [requestTimeout]). */
         private val connectTimeout: Duration = Duration.ofSeconds(15),
-        /** Read timeout (time without data while waiting for the answer). */
+        /** Read timeout: longest wait for data (never longer than what is left of [requestTimeout]). */
         private val readTimeout: Duration = Duration.ofSeconds(60),
+        /** Time the whole exchange may take, until the last byte of the body. */
+        private val requestTimeout: Duration = defaultRequestTimeout(),
     ) : BlockingHttpTransport {
+        init {
+            require(!requestTimeout.isNegative && !requestTimeout.isZero) { "requestTimeout must be positive" }
+        }
+
         override fun send(request: HttpRequest): HttpResponse {
+            val started = System.nanoTime()
+            val budget = requestTimeout.toNanos()
+            fun leftMillis(): Int {
+                val left = budget - (System.nanoTime() - started)
+                if (left <= 0) throw timedOut()
+                return TimeUnit.NANOSECONDS.toMillis(left).coerceIn(1, Int.MAX_VALUE.toLong()).toInt()
+            }
             val connection = URI(request.url).toURL().openConnection() as HttpURLConnection
+            // The watchdog ends a read that is blocked when the deadline passes.
+            val watchdog = WATCHDOG.schedule({ connection.disconnect() }, budget, TimeUnit.NANOSECONDS)
             try {
                 connection.instanceFollowRedirects = false
                 connection.useCaches = false
-                connection.connectTimeout = connectTimeout.toMillis().toInt()
-                connection.readTimeout = readTimeout.toMillis().toInt()
+                connection.connectTimeout = minOf(connectTimeout.toMillis(), leftMillis().toLong()).toInt()
+                connection.readTimeout = minOf(readTimeout.toMillis(), leftMillis().toLong()).toInt()
                 connection.requestMethod = request.method.name
                 for (header in request.headers) connection.addRequestProperty(header.name, header.value)
                 val body = request.body
@@ -46,13 +73,53 @@ class HttpUrlConnectionTransport
                     connection.headerFields.flatMap { (name, values) ->
                         if (name == null) emptyList() else values.map { Header(name, it) }
                     }
+                if (connection.contentLengthLong > LIMIT) throw tooLarge()
                 val stream: InputStream? = if (status >= 400) connection.errorStream else connection.inputStream
-                val text = stream?.use { String(it.readBytes(), Charsets.UTF_8) } ?: ""
+                val text = stream?.use { readBounded(it, connection, ::leftMillis) } ?: ""
                 return HttpResponse(status.toUShort(), headers, text)
+            } catch (e: IOException) {
+                // A read cut by the watchdog surfaces as a socket error: report the deadline.
+                if (System.nanoTime() - started >= budget) throw timedOut()
+                throw e
             } finally {
+                watchdog.cancel(false)
                 connection.disconnect()
             }
         }
 
-        override fun toString(): String = "HttpUrlConnectionTransport(connectTimeout=$connectTimeout, readTimeout=$readTimeout)"
+        private fun readBounded(
+            stream: InputStream,
+            connection: HttpURLConnection,
+            leftMillis: () -> Int,
+        ): String {
+            val out = ByteArrayOutputStream()
+            val buffer = ByteArray(64 * 1024)
+            while (true) {
+                connection.readTimeout = minOf(readTimeout.toMillis(), leftMillis().toLong()).toInt()
+                val n = stream.read(buffer)
+                if (n < 0) break
+                if (out.size().toLong() + n > LIMIT) throw tooLarge()
+                out.write(buffer, 0, n)
+                leftMillis()
+            }
+            return String(out.toByteArray(), Charsets.UTF_8)
+        }
+
+        private fun tooLarge() = IOException("response body exceeds $LIMIT bytes")
+
+        private fun timedOut() = IOException("no complete response within ${requestTimeout.toMillis()} ms")
+
+        override fun toString(): String =
+            "HttpUrlConnectionTransport(connectTimeout=$connectTimeout, readTimeout=$readTimeout, requestTimeout=$requestTimeout)"
+
+        private companion object {
+            /** The core's cap on a response body. */
+            val LIMIT: Long = maxResponseBytes().toLong()
+
+            /** One daemon thread for every transport's deadline. */
+            val WATCHDOG: ScheduledExecutorService =
+                ScheduledThreadPoolExecutor(1) { r ->
+                    Thread(r, "mca-http-deadline").apply { isDaemon = true }
+                }.apply { removeOnCancelPolicy = true }
+        }
     }

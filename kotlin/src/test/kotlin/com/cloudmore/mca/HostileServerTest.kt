@@ -1,0 +1,169 @@
+package com.cloudmore.mca
+
+import com.cloudmore.mca.ffi.defaultRequestTimeout
+import com.cloudmore.mca.ffi.maxResponseBytes
+import java.io.File
+import java.time.Duration
+import java.util.concurrent.atomic.AtomicBoolean
+import java.util.concurrent.atomic.AtomicLong
+import kotlinx.coroutines.runBlocking
+import org.json.JSONObject
+import org.junit.jupiter.api.AfterAll
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.BeforeAll
+import org.junit.jupiter.api.BeforeEach
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.params.ParameterizedTest
+import org.junit.jupiter.params.provider.ValueSource
+
+/**
+ * [HttpUrlConnectionTransport] against a hostile server (the sandbox's transport-shaped faults):
+ * redirects are refused and never followed, bodies are capped, stalled or trickling bodies time out —
+ * each an [McaException] of kind `transport` — and memory stays bounded. The same scenario names
+ * run in the Rust CLI, npm and Python suites; each through the suspend and the blocking client.
+ */
+class HostileServerTest {
+    companion object {
+        private lateinit var sandbox: Sandbox
+
+        @JvmStatic
+        @BeforeAll
+        fun start() {
+            sandbox = Sandbox.start()
+        }
+
+        @JvmStatic
+        @AfterAll
+        fun stop() {
+            if (this::sandbox.isInitialized) sandbox.close()
+        }
+    }
+
+    @BeforeEach
+    fun reset() {
+        sandbox.admin("/_sandbox/reset")
+    }
+
+    private fun client(mode: String, requestTimeout: Duration = defaultRequestTimeout()): Api {
+        val transport = HttpUrlConnectionTransport(requestTimeout = requestTimeout)
+        return api(mode, McaClientOptions(sandbox.url, RESELLER, sandboxAuth()), transport)
+    }
+
+    private fun fault(spec: JSONObject) {
+        sandbox.admin("/_sandbox/faults", spec)
+    }
+
+    private fun assertTransport(e: McaException): McaException {
+        assertEquals("transport", e.kind, e.toString())
+        assertFalse(e.toString().contains("password="), e.toString())
+        return e
+    }
+
+    private fun assertTrapUntouched() {
+        val hits = JSONObject(Sandbox.http("GET", "${sandbox.url}/_sandbox/trap-hits", null).second)
+        assertEquals(0, hits.getInt("hits"), "a redirect was followed: $hits")
+        assertEquals(0, hits.getInt("withPassword"))
+        assertEquals(0, hits.getInt("withAuthorization"))
+        assertEquals(0, hits.getInt("withBody"))
+    }
+
+    /** Samples this process's resident set size every 5 ms while [block] runs; the growth in bytes. */
+    private fun <T> peakRssGrowth(block: () -> T): Pair<T, Long> {
+        fun rss(): Long =
+            File("/proc/self/status").readLines().first { it.startsWith("VmRSS:") }
+                .split(Regex("\\s+"))[1].toLong() * 1024
+        System.gc()
+        val base = rss()
+        val peak = AtomicLong(base)
+        val running = AtomicBoolean(true)
+        val sampler =
+            Thread {
+                while (running.get()) {
+                    peak.accumulateAndGet(rss(), ::maxOf)
+                    Thread.sleep(5)
+                }
+            }.apply {
+                isDaemon = true
+                start()
+            }
+        try {
+            val result = block()
+            return result to (maxOf(peak.get(), rss()) - base)
+        } finally {
+            running.set(false)
+            sampler.join()
+        }
+    }
+
+    @ParameterizedTest(name = "{displayName} [{0}]")
+    @ValueSource(strings = [SUSPEND, BLOCKING])
+    fun redirect_from_token_endpoint_is_refused(mode: String) = runBlocking {
+        fault(JSONObject().put("op", "token").put("fault", "redirect").put("status", 307).put("count", 5))
+        client(mode).use { c -> assertTransport(expectMca { runBlocking { c.getAcceptance(newOrg()) } }) }
+        assertTrapUntouched()
+    }
+
+    @ParameterizedTest(name = "{displayName} [{0}]")
+    @ValueSource(strings = [SUSPEND, BLOCKING])
+    fun redirect_from_api_is_refused(mode: String) = runBlocking {
+        val org = newOrg()
+        fault(JSONObject().put("op", "start_attestation").put("org", org).put("fault", "redirect").put("count", 5))
+        fault(JSONObject().put("op", "get_acceptance").put("org", org).put("fault", "redirect").put("status", 302).put("count", 5))
+        client(mode).use { c ->
+            assertTransport(expectMca { runBlocking { c.startAttestation(org, startInput()) } })
+            assertTransport(expectMca { runBlocking { c.getAcceptance(org) } })
+        }
+        assertTrapUntouched()
+    }
+
+    @ParameterizedTest(name = "{displayName} [{0}]")
+    @ValueSource(strings = [SUSPEND, BLOCKING])
+    fun oversized_body_is_a_transport_error(mode: String) = runBlocking {
+        val org = newOrg()
+        client(mode).use { c ->
+            c.token() // the token first: the sampling sees only the oversized answers
+            fault(
+                JSONObject().put("op", "get_acceptance").put("org", org).put("fault", "oversized")
+                    .put("sizeBytes", 256L * 1024 * 1024).put("count", 10),
+            )
+            val (e, growth) = peakRssGrowth { expectMca { runBlocking { c.getAcceptance(org) } } }
+            assertTransport(e)
+            assertTrue(e.toString().contains("response body exceeds ${maxResponseBytes()} bytes"), e.toString())
+            assertTrue(growth < 96L * 1024 * 1024, "RSS grew by ${growth / 1048576} MiB")
+        }
+        // An oversized HTML error page from the token endpoint too.
+        fault(JSONObject().put("op", "token").put("fault", "oversized").put("status", 502).put("sizeBytes", 50_000_000).put("count", 10))
+        client(mode).use { c -> assertTransport(expectMca { runBlocking { c.getAcceptance(newOrg()) } }) }
+    }
+
+    @ParameterizedTest(name = "{displayName} [{0}]")
+    @ValueSource(strings = [SUSPEND, BLOCKING])
+    fun stalled_body_times_out(mode: String) = runBlocking {
+        val org = newOrg()
+        fault(JSONObject().put("op", "get_acceptance").put("org", org).put("fault", "stall").put("delayMs", 60_000).put("count", 10))
+        val started = System.nanoTime()
+        client(mode, Duration.ofSeconds(1)).use { c -> assertTransport(expectMca { runBlocking { c.getAcceptance(org) } }) }
+        assertTrue(Duration.ofNanos(System.nanoTime() - started) < Duration.ofSeconds(30))
+    }
+
+    @ParameterizedTest(name = "{displayName} [{0}]")
+    @ValueSource(strings = [SUSPEND, BLOCKING])
+    fun slow_body_times_out(mode: String) = runBlocking {
+        val org = newOrg()
+        fault(JSONObject().put("op", "get_acceptance").put("org", org).put("fault", "slowbody").put("delayMs", 60_000).put("count", 10))
+        val started = System.nanoTime()
+        client(mode, Duration.ofSeconds(1)).use { c ->
+            val e = assertTransport(expectMca { runBlocking { c.getAcceptance(org) } })
+            assertTrue(e.toString().contains("no complete response within 1000 ms"), e.toString())
+        }
+        assertTrue(Duration.ofNanos(System.nanoTime() - started) < Duration.ofSeconds(30))
+    }
+
+    @Test
+    fun default_timeout_and_cap_come_from_the_core() {
+        assertTrue(HttpUrlConnectionTransport().toString().contains("requestTimeout=${defaultRequestTimeout()}"))
+        assertEquals(4UL * 1024UL * 1024UL, maxResponseBytes())
+    }
+}
