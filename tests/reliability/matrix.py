@@ -316,12 +316,31 @@ def markdown(rows: List[Row], args: argparse.Namespace, langs: Dict[str, Languag
         lines.append(f"- `{name}`: {langs[name].what}")
     lines += ["", "Scenarios:", ""]
     for sc in scenarios:
-        faults = "; ".join(json.dumps(f, separators=(",", ":")) for f in sc["faults"]) or "no fault"
-        lines.append(f"- `{sc['name']}` ({sc['kind']}): {sc.get('note', 'no fault')} — `{faults}`")
+        if not sc["faults"]:
+            lines.append(f"- `{sc['name']}`: no fault")
+            continue
+        faults = "; ".join(json.dumps(f, separators=(",", ":")) for f in sc["faults"])
+        lines.append(f"- `{sc['name']}` ({sc['kind']}): {sc.get('note', '')} — `{faults}`")
     lines += [
         "",
         f"**{len(failed)} of {len(rows) - len(unsupported)} rows break the promise**"
         + (f"; {len(unsupported)} not run (fault kind unknown to this sandbox)." if unsupported else "."),
+        "",
+        "| language | mode | rows run | rows breaking the promise | callers ended ok | tokens / clients (worst row) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name in args.langs:
+        for mode in args.modes:
+            cell = [r for r in rows if r.language == name and r.mode == mode and not r.unsupported]
+            if not cell:
+                continue
+            ok = sum(r.accepted if mode == "wait" else r.ended.get("pending", 0) for r in cell)
+            worst = max(cell, key=lambda r: r.tokens / max(r.clients, 1))
+            lines.append(
+                f"| {name} | {mode} | {len(cell)} | {sum(1 for r in cell if r.broken)} "
+                f"| {ok}/{sum(r.callers for r in cell)} | {worst.tokens} / {worst.clients} |"
+            )
+    lines += [
         "",
         "| language | mode | scenario | ended ok | attestations | start POSTs | tokens / clients | errors | verdict |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -373,11 +392,19 @@ def main() -> int:
     p.add_argument("--cell-timeout", type=float, default=120.0)
     p.add_argument("--sandbox-bin", default=None)
     p.add_argument("--python", default=sys.executable, help="interpreter with the wheel installed")
-    p.add_argument("--out", default=str(ROOT / "docs" / "reliability.md"), help="'-' = do not write")
+    p.add_argument(
+        "--out",
+        default=None,
+        help="Markdown report ('-' = do not write); default docs/reliability.md, "
+        "or $CARGO_TARGET_DIR/reliability-quick.md with --quick",
+    )
     p.add_argument("--json-out", default=None)
     args = p.parse_args()
     args.langs = [x for x in args.langs.split(",") if x]
-    modes = [x for x in args.modes.split(",") if x]
+    if args.out is None:
+        target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+        args.out = str(target / "reliability-quick.md" if args.quick else ROOT / "docs" / "reliability.md")
+    modes = args.modes = [x for x in args.modes.split(",") if x]
     langs = languages(args)
     for name in args.langs:
         if name not in langs:
