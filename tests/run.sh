@@ -43,4 +43,11 @@ for suite in spec/check.sh npm/test.sh python/test.sh kotlin/test.sh; do
   bash "$suite"
 done
 
+# Race and fault matrix, quick subset (issue 11; tests/reliability/README.md). Reuses the wheel and the
+# npm build of the suites above. NOTE: until the core fixes of issue 11 (the waiting-ensure 404 race,
+# single-flight token refresh) are merged this section FAILS by design — docs/reliability.md shows the
+# failing rows; it passes once they are in. (--quick uses only fault kinds the sandbox has today.)
+section "tests/reliability/matrix.sh --quick"
+bash tests/reliability/matrix.sh --quick
+
 section "all suites passed"
