@@ -11,7 +11,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}"
 fail() { echo "install-cli: $*" >&2; exit 1; }
 
 for readme in README.md cli/README.md; do
-  grep -q 'cargo install --path cli' "$readme" || fail "$readme does not give 'cargo install --path cli'"
+  grep -q 'cargo install --locked --path cli' "$readme" || fail "$readme does not give 'cargo install --locked --path cli'"
 done
 
 root=$(mktemp -d)
@@ -36,7 +36,7 @@ JSON
 env -i PATH="$PATH" "$mca" validate start.json >/dev/null || fail "mca validate rejects a valid body"
 echo '{"signer": {}}' > bad.json
 set +e
-env -i PATH="$PATH" "$mca" validate bad.json 2>/dev/null
+env -i PATH="$PATH" "$mca" validate bad.json >/dev/null 2>&1
 code=$?
 set -e
 [ "$code" = 2 ] || fail "mca validate of an invalid body exited $code, not 2"
