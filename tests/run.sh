@@ -34,6 +34,10 @@ bash fuzz/smoke.sh
 section "core builds for wasm32"
 cargo check -p mca-attestation --target wasm32-unknown-unknown
 
+# The CLI's install path: `cargo install --path cli` (debug, shared target dir) and the installed mca.
+section "tests/install-cli.sh"
+bash tests/install-cli.sh
+
 # The CLI's HTML pages (report/ensure --html) in headless Debian Chromium; screenshots in target/.
 section "cli/test-html.sh"
 bash cli/test-html.sh

@@ -21,6 +21,28 @@ pub enum Format {
     Json,
 }
 
+impl Format {
+    fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Json => "json",
+        }
+    }
+}
+
+/// Highest `--concurrency`.
+pub const MAX_CONCURRENCY: usize = 256;
+
+/// `--concurrency`: a whole number from 1 to [`MAX_CONCURRENCY`].
+fn parse_concurrency(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if (1..=MAX_CONCURRENCY).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "must be a whole number from 1 to {MAX_CONCURRENCY} (organisations worked on at the same time)"
+        )),
+    }
+}
+
 /// What makes a run exit with [`crate::exit::FAIL_ON`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
 pub enum FailOn {
@@ -48,14 +70,14 @@ pub const DEFAULT_EXPIRING_WITHIN: Duration = Duration::from_secs(3 * 24 * 3600)
 /// Output, concurrency and alert options of the bulk commands.
 #[derive(Args, Clone, Debug)]
 pub struct BulkArgs {
-    /// Output file (.csv or .json); stdout when absent.
+    /// Output file (.csv or .json; another name needs --format); stdout when absent.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Output format (default: from --out's extension, else CSV, or JSON with --json).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// Organisations worked on at the same time.
-    #[arg(long, default_value_t = 8, value_name = "N")]
+    /// Organisations worked on at the same time (1 to 256).
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = parse_concurrency)]
     pub concurrency: usize,
     /// Also write a self-contained HTML page (chart, sortable and filterable table) to FILE.
     #[arg(long, value_name = "FILE")]
@@ -71,24 +93,45 @@ pub struct BulkArgs {
 }
 
 impl BulkArgs {
-    /// The format after `--format`, `--out`'s extension and `--json`.
-    pub fn format(&self, json: bool) -> Format {
-        self.format.unwrap_or_else(|| match &self.out {
-            Some(p)
-                if p.extension()
-                    .is_some_and(|e| e.eq_ignore_ascii_case("json")) =>
-            {
-                Format::Json
-            }
-            Some(_) => Format::Csv,
-            None if json => Format::Json,
-            None => Format::Csv,
-        })
+    /// The format after `--format`, `--out`'s extension and `--json`. An `--out` name that is not
+    /// `.csv` or `.json` needs `--format`, and `--format` must agree with a known extension: nothing
+    /// is written in a format the file name does not say.
+    pub fn format(&self, json: bool) -> Result<Format, Failure> {
+        let Some(path) = &self.out else {
+            return Ok(self
+                .format
+                .unwrap_or(if json { Format::Json } else { Format::Csv }));
+        };
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        let from_name = match ext.as_deref() {
+            Some("csv") => Some(Format::Csv),
+            Some("json") => Some(Format::Json),
+            _ => None,
+        };
+        match (self.format, from_name) {
+            (None, Some(f)) => Ok(f),
+            (Some(f), None) => Ok(f),
+            (Some(f), Some(named)) if f == named => Ok(f),
+            (Some(f), Some(_)) => Err(Failure::input(format!(
+                "--format {} contradicts --out {}: use a .{} name or leave --format out",
+                f.name(),
+                path.display(),
+                f.name()
+            ))),
+            (None, None) => Err(Failure::input(format!(
+                "--out {}: unsupported extension {}; the supported ones are .csv and .json \
+                 (or give --format csv|json)",
+                path.display(),
+                ext.map_or_else(|| "(none)".to_string(), |e| format!(".{e}"))
+            ))),
+        }
     }
 
-    /// Concurrency within 1..=256.
+    /// Concurrency (1..=256, checked when parsed).
     pub fn concurrency(&self) -> usize {
-        self.concurrency.clamp(1, 256)
+        self.concurrency
     }
 
     /// The parameters shown in the HTML page (no secrets: options only).
@@ -261,8 +304,9 @@ fn open(path: Option<&Path>) -> Result<Box<dyn Write>, Failure> {
 impl Sink {
     /// Opens the outputs of `args` (nothing is kept in memory but the counts).
     pub fn open(args: &BulkArgs, json: bool, title: &str) -> Result<Self, Failure> {
+        let format = args.format(json)?;
         let out = open(args.out.as_deref())?;
-        let writer = match args.format(json) {
+        let writer = match format {
             Format::Csv => Writer::Csv(csv::Writer::from_writer(out)),
             Format::Json => Writer::Json { out, first: true },
         };

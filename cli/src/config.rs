@@ -19,8 +19,12 @@ pub enum ClientAuthArg {
     Body,
 }
 
+/// The help heading of the options every command takes, listed apart from the command's own.
+pub const GLOBAL_OPTIONS: &str = "Global options";
+
 /// Connection options shared by every command that talks to the API.
 #[derive(Args, Clone, Default)]
+#[command(next_help_heading = GLOBAL_OPTIONS)]
 pub struct Connection {
     /// API base URL (https; plain http only for localhost).
     #[arg(long, env = "MCA_BASE_URL", global = true, value_name = "URL")]

@@ -25,7 +25,8 @@ use crate::platform::{describe, Net};
 pub const AFTER_HELP: &str = "\
 With no configuration the demo starts the sandbox inside this process on a free loopback port
 (short timers), plays the customer's signer (it opens the agreement page and presses Accept, as a
-person would) and finishes in a few seconds. Evidence JSON is written next to you.
+person would) and finishes in a few seconds. The evidence JSON of both flows is written to
+--evidence-dir (default ./mca-evidence/, as for `mca ensure`), one <organizationId>.json each.
 
 With --base-url/--reseller-id and credentials (flags, MCA_* variables or --config) it runs the same
 manual flow against that API for --org: nobody signs for you there — send the printed link to the
@@ -34,16 +35,16 @@ real signer, who must accept within --wait-minutes. The automatic flow then runs
 
 Examples:
   mca demo
-  mca demo --evidence-out /tmp/evidence.json
+  mca demo --evidence-dir /tmp/evidence
   mca demo --base-url https://api.example.com --reseller-id <GUID> --org <GUID> --input start.json";
 
 /// Options of `mca demo`.
 #[derive(Args)]
 pub struct DemoArgs {
-    /// Where the manual flow's evidence JSON goes (default ./mca-evidence-<org>.json); the automatic
-    /// flow's evidence goes next to it as mca-evidence-<org>.json.
-    #[arg(long, value_name = "FILE")]
-    evidence_out: Option<PathBuf>,
+    /// Directory for the evidence JSON of both flows, one <organizationId>.json each (created when
+    /// missing).
+    #[arg(long, value_name = "DIR", default_value = "mca-evidence")]
+    evidence_dir: PathBuf,
     /// Organisation of the manual flow (default: a new random one; required with a real endpoint).
     #[arg(long, value_name = "GUID")]
     org: Option<String>,
@@ -230,17 +231,17 @@ async fn target(ctx: &Context, args: &DemoArgs) -> Result<Target, Failure> {
     }
 }
 
-fn evidence_path(args: &DemoArgs, org: &OrganizationId, first: bool) -> PathBuf {
-    let name = format!("mca-evidence-{org}.json");
-    match &args.evidence_out {
-        Some(path) if first => path.clone(),
-        Some(path) => path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-            .join(name),
-        None => PathBuf::from(".").join(name),
-    }
+/// Writes `evidence` to `<dir>/<org>.json`, creating the directory; the path written.
+fn write_evidence<T: serde::Serialize>(
+    dir: &Path,
+    org: &OrganizationId,
+    evidence: &T,
+) -> Result<PathBuf, Failure> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Failure::other(format!("cannot create {}: {e}", dir.display())))?;
+    let path = dir.join(format!("{org}.json"));
+    write_json_file(&path, evidence)?;
+    Ok(path)
 }
 
 /// `mca demo`.
@@ -374,8 +375,7 @@ async fn walk(t: &Target, args: &DemoArgs, body: StartAttestation) -> Result<(),
         steps.say("Finalized, but the acceptance state does not show it yet (Microsoft sync lags); check later with `mca acceptance get`");
     }
     if let Some(evidence) = &outcome.evidence {
-        let path = evidence_path(args, &t.org, true);
-        write_json_file(&path, evidence)?;
+        let path = write_evidence(&args.evidence_dir, &t.org, evidence)?;
         steps.say(&format!("Evidence written to {}", path.display()));
     }
 
@@ -424,8 +424,7 @@ async fn walk(t: &Target, args: &DemoArgs, body: StartAttestation) -> Result<(),
         }
     ));
     if let Some(evidence) = &added.evidence {
-        let path = evidence_path(args, csp_org, false);
-        write_json_file(&path, evidence)?;
+        let path = write_evidence(&args.evidence_dir, csp_org, evidence)?;
         steps.say(&format!("Evidence written to {}", path.display()));
     }
     Ok(())

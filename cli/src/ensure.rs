@@ -686,6 +686,8 @@ fn precheck(path: &Path, run_date: &str) -> Result<(u64, u64), Failure> {
 
 /// `mca ensure`.
 pub async fn run(ctx: &Context, args: EnsureArgs) -> Result<(), Failure> {
+    // A file name the output cannot honour fails before anything is read or sent.
+    args.bulk.format(ctx.json)?;
     let resolved = ctx.connection.resolve()?;
     let session = resolved.session()?;
     let net = Net::new(resolved.timeout, ctx.verbose)?;

@@ -49,10 +49,10 @@ Examples:
 #[command(name = "mca", version, about, after_help = AFTER_HELP)]
 pub struct Cli {
     /// Print results as JSON (for scripts) instead of tables.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = config::GLOBAL_OPTIONS)]
     json: bool,
     /// Log each HTTP request and response status on stderr (never headers or bodies).
-    #[arg(long, short, global = true)]
+    #[arg(long, short, global = true, help_heading = config::GLOBAL_OPTIONS)]
     verbose: bool,
     #[command(flatten)]
     connection: Connection,

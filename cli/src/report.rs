@@ -317,6 +317,8 @@ impl HtmlRow for Row {
 
 /// `mca report`.
 pub async fn run(ctx: &Context, args: ReportArgs) -> Result<(), Failure> {
+    // A file name the output cannot honour fails before anything is read or sent.
+    args.bulk.format(ctx.json)?;
     let resolved = ctx.connection.resolve()?;
     let session = resolved.session()?;
     let net = Net::new(resolved.timeout, ctx.verbose)?;

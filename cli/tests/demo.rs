@@ -7,15 +7,29 @@ use std::time::{Duration, Instant};
 
 use common::{bare_mca, run};
 
+/// The evidence files of `dir`, each checked to be named after its organisation.
+fn read_evidence(dir: &std::path::Path) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let value: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let org = value["organizationId"].as_str().unwrap();
+        assert_eq!(
+            path.file_name().unwrap().to_string_lossy(),
+            format!("{org}.json")
+        );
+        out.push(value);
+    }
+    assert_eq!(out.len(), 2, "{out:?}");
+    out
+}
+
 #[test]
 fn demo_exits_0_prints_every_stage_and_writes_evidence() {
     let dir = tempfile::tempdir().unwrap();
-    let evidence = dir.path().join("manual.json");
     let clock = Instant::now();
-    let r = run(bare_mca()
-        .current_dir(dir.path())
-        .args(["demo", "--evidence-out"])
-        .arg(&evidence));
+    let r = run(bare_mca().current_dir(dir.path()).arg("demo"));
     let took = clock.elapsed();
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     let stages = [
@@ -42,9 +56,14 @@ fn demo_exits_0_prints_every_stage_and_writes_evidence() {
     }
     assert!(took < Duration::from_secs(20), "the demo took {took:?}");
 
-    let manual: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&evidence).unwrap()).unwrap();
-    assert_eq!(manual["flow"], "manual");
+    // Both flows' evidence in ./mca-evidence/<organizationId>.json, nothing else in the directory.
+    let top: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(top, ["mca-evidence"], "the demo left {top:?}");
+    let evidence = read_evidence(&dir.path().join("mca-evidence"));
+    let manual = evidence.iter().find(|e| e["flow"] == "manual").unwrap();
     for key in [
         "attestationId",
         "agreementLink",
@@ -56,25 +75,30 @@ fn demo_exits_0_prints_every_stage_and_writes_evidence() {
         assert!(manual[key].is_string(), "{key} missing in {manual}");
     }
     assert_eq!(manual["templateId"], "sandbox-mca-template-2025");
-    // The automatic flow's evidence lands next to it.
-    let automatic: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("mca-evidence-")
-        })
-        .collect();
-    assert_eq!(automatic.len(), 1, "{automatic:?}");
-    let auto: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&automatic[0]).unwrap()).unwrap();
+    let auto = evidence.iter().find(|e| e["flow"] == "automatic").unwrap();
     assert_eq!(auto["flow"], "automatic");
     assert_ne!(auto["organizationId"], manual["organizationId"]);
     // No signer details and no token in the walk-through output.
     assert!(
         !r.stdout.contains("ada.lovelace@example.com"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn demo_writes_evidence_to_the_named_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let named = dir.path().join("proof").join("2026");
+    let r = run(bare_mca()
+        .current_dir(dir.path())
+        .args(["demo", "--evidence-dir"])
+        .arg(&named));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(read_evidence(&named).len(), 2);
+    assert!(!dir.path().join("mca-evidence").exists());
+    assert!(
+        r.stdout.contains(&named.display().to_string()),
         "{}",
         r.stdout
     );

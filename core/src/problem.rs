@@ -310,7 +310,17 @@ fn from_text(body: &str) -> Problem {
     };
     if is_html(trimmed) {
         problem.title = html_title(trimmed);
-        let text = strip_tags(trimmed);
+        // The visible text only, without the title again (pages repeat it as their heading).
+        let lower = trimmed.to_ascii_lowercase();
+        let visible = without_elements(trimmed, &lower, &["head", "title", "script", "style"]);
+        let mut text = strip_tags(&visible);
+        if let Some(title) = &problem.title {
+            text = text
+                .replace(title.as_str(), " ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+        }
         if !text.is_empty() {
             problem.detail = Some(excerpt(&text, EXCERPT_CHARS));
         }
@@ -318,6 +328,49 @@ fn from_text(body: &str) -> Problem {
         problem.detail = Some(excerpt(trimmed, EXCERPT_CHARS));
     }
     problem
+}
+
+/// `html` without the elements named in `tags`, content included (an unclosed one runs to the end);
+/// `lower` is `html` in ASCII lowercase (same byte offsets).
+fn without_elements(html: &str, lower: &str, tags: &[&str]) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut at = 0usize;
+    while let Some((start, end)) = next_element(lower, at, tags) {
+        out.push_str(html.get(at..start).unwrap_or_default());
+        out.push(' ');
+        at = end;
+    }
+    out.push_str(html.get(at..).unwrap_or_default());
+    out
+}
+
+/// Byte range of the first element named in `tags` that starts at or after `from`.
+fn next_element(lower: &str, from: usize, tags: &[&str]) -> Option<(usize, usize)> {
+    let rest = lower.get(from..)?;
+    tags.iter()
+        .filter_map(|tag| {
+            let open = format!("<{tag}");
+            let close = format!("</{tag}>");
+            let mut search = 0usize;
+            loop {
+                let i = search.saturating_add(rest.get(search..)?.find(&open)?);
+                let after = i.saturating_add(open.len());
+                if matches!(
+                    rest.as_bytes().get(after),
+                    Some(b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/')
+                ) {
+                    let end = rest
+                        .get(after..)
+                        .and_then(|r| r.find(&close))
+                        .map_or(rest.len(), |j| {
+                            after.saturating_add(j).saturating_add(close.len())
+                        });
+                    return Some((from.saturating_add(i), from.saturating_add(end)));
+                }
+                search = after;
+            }
+        })
+        .min_by_key(|(start, _)| *start)
 }
 
 fn strip_tags(html: &str) -> String {
@@ -398,6 +451,19 @@ mod tests {
         );
         assert_eq!(field_to_pointer("Items[0].Name"), "/items/0/name");
         assert_eq!(field_to_pointer("/country"), "/country");
+    }
+
+    #[test]
+    fn html_page_text_skips_the_head_and_the_repeated_title() {
+        let page = "<html><head><title>503 Service Unavailable</title><script>x()</script></head>\
+                    <body><header>Portal</header><h1>503 Service Unavailable</h1><p>Back soon.</p>";
+        let p = from_text(page);
+        assert_eq!(p.title.as_deref(), Some("503 Service Unavailable"));
+        assert_eq!(p.detail.as_deref(), Some("Portal Back soon."));
+        // An unclosed <style> hides the rest; a page with nothing but its title has no detail.
+        let p = from_text("<html><title>Oops</title><h1>Oops</h1><style>p{}");
+        assert_eq!(p.title.as_deref(), Some("Oops"));
+        assert_eq!(p.detail, None);
     }
 
     #[test]
