@@ -13,6 +13,9 @@ use crate::problem::{excerpt, EXCERPT_CHARS};
 /// Longest HTML title kept, in characters.
 const TITLE_CHARS: usize = 120;
 
+/// Longest JSON key kept in an excerpt, in characters.
+const KEY_CHARS: usize = 64;
+
 /// Keys whose values are secrets wherever they appear (form bodies, JSON, query strings).
 const SECRET_KEYS: [&str; 6] = [
     "password",
@@ -65,10 +68,13 @@ pub(crate) fn html_title(html: &str) -> Option<String> {
 fn json_skeleton(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(EXCERPT_CHARS.saturating_mul(4)));
     let mut chars = text.chars().peekable();
+    // Digits of the number being read (only the first five are kept: more become `0`).
     let mut digits = String::new();
     while let Some(c) = chars.next() {
         if c.is_ascii_digit() {
-            digits.push(c);
+            if digits.len() <= 4 {
+                digits.push(c);
+            }
             continue;
         }
         flush_digits(&mut digits, &mut out);
@@ -79,22 +85,32 @@ fn json_skeleton(text: &str) -> String {
             }
             continue;
         }
-        // A string literal: read to its closing quote (escapes included).
+        // A string literal: read to its closing quote (escapes included), keeping at most
+        // KEY_CHARS characters of it (only keys are shown, and only that long).
         let mut literal = String::new();
+        let mut kept = 0usize;
         let mut closed = false;
+        let mut keep = |c: char, literal: &mut String| {
+            if kept < KEY_CHARS {
+                literal.push(c);
+            } else if kept == KEY_CHARS {
+                literal.push('…');
+            }
+            kept = kept.saturating_add(1);
+        };
         while let Some(s) = chars.next() {
             match s {
                 '\\' => {
-                    literal.push(s);
+                    keep(s, &mut literal);
                     if let Some(escaped) = chars.next() {
-                        literal.push(escaped);
+                        keep(escaped, &mut literal);
                     }
                 }
                 '"' => {
                     closed = true;
                     break;
                 }
-                other => literal.push(other),
+                other => keep(other, &mut literal),
             }
         }
         // A key is followed by `:`; keep it. Everything else is a value; hide it.
@@ -133,7 +149,8 @@ pub fn scrub_secrets(text: &str) -> String {
     let lower = text.to_ascii_lowercase();
     let mut out = String::with_capacity(text.len());
     let mut pos = 0usize;
-    while let Some((key_start, key_len)) = next_secret_key(&lower, pos) {
+    let mut next = SECRET_KEYS.map(|key| lower.find(key));
+    while let Some((key_start, key_len)) = next_secret_key(&lower, pos, &mut next) {
         let Some(after_key) = key_start.checked_add(key_len) else {
             break;
         };
@@ -198,13 +215,32 @@ fn replace_whole(text: &str, secret: &str) -> String {
     out
 }
 
-/// The earliest secret key at or after `from`: (start, length).
-fn next_secret_key(lower: &str, from: usize) -> Option<(usize, usize)> {
-    let tail = lower.get(from..)?;
-    SECRET_KEYS
-        .iter()
-        .filter_map(|k| tail.find(k).map(|i| (from.saturating_add(i), k.len())))
-        .min_by_key(|&(start, len)| (start, usize::MAX.saturating_sub(len)))
+/// The earliest secret key at or after `from`: (start, length). `next` caches each key's next
+/// position (`None`: no more), so the text is searched about once per key: linear time.
+fn next_secret_key(
+    lower: &str,
+    from: usize,
+    next: &mut [Option<usize>; SECRET_KEYS.len()],
+) -> Option<(usize, usize)> {
+    let mut best: Option<(usize, usize)> = None;
+    for (key, cached) in SECRET_KEYS.iter().zip(next.iter_mut()) {
+        if cached.is_some_and(|at| at < from) {
+            *cached = lower
+                .get(from..)
+                .and_then(|tail| tail.find(key))
+                .map(|i| from.saturating_add(i));
+        }
+        if let Some(at) = *cached {
+            let better = match best {
+                None => true,
+                Some((b, len)) => at < b || (at == b && key.len() > len),
+            };
+            if better {
+                best = Some((at, key.len()));
+            }
+        }
+    }
+    best
 }
 
 /// Where the value starts after a key ending at `at`: optional closing quote, spaces, `=` or
@@ -233,6 +269,18 @@ mod tests {
             body_excerpt(r#"{"name": "A\"da", "cut": "ada@exa"#),
             r#"{"name": "…", "cut": "…"#
         );
+    }
+
+    #[test]
+    fn huge_bodies_are_redacted_in_linear_time_and_bounded_memory() {
+        let digits = "1".repeat(1_000_000);
+        assert_eq!(body_excerpt(&format!("[{digits}]")), "[0]");
+        let long = format!("{{\"{}\": 1}}", "k".repeat(1_000_000));
+        assert!(body_excerpt(&long).chars().count() <= EXCERPT_CHARS.saturating_add(1));
+        let keys = "secret".repeat(200_000);
+        assert_eq!(scrub_secrets(&keys), keys);
+        let pairs = "password=x&".repeat(50_000);
+        assert_eq!(scrub_secrets(&pairs), "password=…&".repeat(50_000));
     }
 
     #[test]

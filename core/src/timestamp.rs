@@ -5,20 +5,25 @@ use std::time::Duration;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::format_description::well_known::Rfc3339;
-use time::{OffsetDateTime, UtcOffset};
+use time::OffsetDateTime;
 
 /// A point in time (UTC). Written as RFC 3339 (`2026-11-25T14:37:36.1234567Z`), read tolerantly:
 /// 0–9 fraction digits, `Z`/`z` or a numeric offset, or no offset at all (then UTC).
 ///
-/// Always between [`Timestamp::MIN`] and [`Timestamp::MAX`] (years 0000–9999 in UTC, the range
-/// RFC 3339 can write): parsing refuses instants outside it, arithmetic saturates at its ends.
+/// Always between [`Timestamp::MIN`] and [`Timestamp::MAX`]: years 0001–9999 in UTC, to the
+/// microsecond at the top — what RFC 3339 can write and every binding's date type can hold
+/// (Python's `datetime` starts at year 1 and rounds to microseconds). Parsing refuses instants
+/// outside years 0001–9999 in UTC; an instant in the last microsecond of 9999 (such as .NET's
+/// `DateTime.MaxValue`, `9999-12-31T23:59:59.9999999Z`) reads as `MAX`; arithmetic saturates.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(OffsetDateTime);
 
-/// `0000-01-01T00:00:00Z` as Unix nanoseconds.
-const MIN_NANOS: i128 = -62_167_219_200_000_000_000;
-/// `9999-12-31T23:59:59.999999999Z` as Unix nanoseconds.
-const MAX_NANOS: i128 = 253_402_300_799_999_999_999;
+/// `0001-01-01T00:00:00Z` as Unix nanoseconds.
+const MIN_NANOS: i128 = -62_135_596_800_000_000_000;
+/// `9999-12-31T23:59:59.999999Z` as Unix nanoseconds.
+const MAX_NANOS: i128 = 253_402_300_799_999_999_000;
+/// `10000-01-01T00:00:00Z` as Unix nanoseconds (the first instant refused).
+const END_NANOS: i128 = 253_402_300_800_000_000_000;
 
 impl Timestamp {
     /// Parses a timestamp as the API sends it (tolerant: offset optional, any fraction length).
@@ -32,24 +37,23 @@ impl Timestamp {
     }
 
     /// Parses a strict RFC 3339 timestamp: date, time and an offset are required.
-    /// Years 0000–9999 are required of the instant in UTC (`0000-01-01T00:00:00+01:00` is refused).
+    /// Years 0001–9999 are required of the instant in UTC (`0001-01-01T00:00:00+01:00` and
+    /// `9999-12-31T23:59:59-01:00` are refused).
     pub fn parse_rfc3339(text: &str) -> Result<Self, String> {
         let parsed = OffsetDateTime::parse(text, &Rfc3339)
             .map_err(|e| format!("not an RFC 3339 timestamp ({e})"))?;
-        parsed
-            .checked_to_offset(UtcOffset::UTC)
-            .and_then(|t| Self::from_nanos(t.unix_timestamp_nanos()))
-            .ok_or_else(|| {
-                "out of range: the instant in UTC must fall in years 0000-9999".to_string()
-            })
+        let nanos = parsed.unix_timestamp_nanos();
+        if !(MIN_NANOS..END_NANOS).contains(&nanos) {
+            return Err("out of range: the instant in UTC must fall in years 0001-9999".into());
+        }
+        Ok(Self::saturating_from_nanos(nanos))
     }
 
-    /// The earliest instant: `0000-01-01T00:00:00Z`.
-    pub const MIN: Timestamp = Timestamp(time::macros::datetime!(0000-01-01 0:00 UTC));
+    /// The earliest instant: `0001-01-01T00:00:00Z`.
+    pub const MIN: Timestamp = Timestamp(time::macros::datetime!(0001-01-01 0:00 UTC));
 
-    /// The latest instant: `9999-12-31T23:59:59.999999999Z`.
-    pub const MAX: Timestamp =
-        Timestamp(time::macros::datetime!(9999-12-31 23:59:59.999_999_999 UTC));
+    /// The latest instant: `9999-12-31T23:59:59.999999Z`.
+    pub const MAX: Timestamp = Timestamp(time::macros::datetime!(9999-12-31 23:59:59.999_999 UTC));
 
     /// From Unix nanoseconds; `None` outside [`Timestamp::MIN`]..=[`Timestamp::MAX`].
     fn from_nanos(nanos: i128) -> Option<Self> {
@@ -66,19 +70,19 @@ impl Timestamp {
         Self::from_nanos(nanos.clamp(MIN_NANOS, MAX_NANOS)).unwrap_or(Timestamp::MAX)
     }
 
-    /// From milliseconds since the Unix epoch; `None` outside years 0000–9999.
+    /// From milliseconds since the Unix epoch; `None` outside years 0001–9999.
     pub fn from_unix_millis(millis: i64) -> Option<Self> {
         Self::from_nanos(i128::from(millis).checked_mul(1_000_000)?)
     }
 
     /// Milliseconds since the Unix epoch.
     pub fn unix_millis(&self) -> i64 {
-        // Within years 0000–9999 the value fits an i64 (about ±3e14 ms).
+        // Within years 0001–9999 the value fits an i64 (about ±3e14 ms).
         i64::try_from(self.0.unix_timestamp_nanos().div_euclid(1_000_000)).unwrap_or(i64::MAX)
     }
 
     /// From a `std::time::SystemTime` (values before 1970 are supported; clamped to years
-    /// 0000–9999).
+    /// 0001–9999).
     pub fn from_system_time(t: std::time::SystemTime) -> Self {
         let nanos = match t.duration_since(std::time::UNIX_EPOCH) {
             Ok(after) => i128::try_from(after.as_nanos()).unwrap_or(i128::MAX),
@@ -212,20 +216,26 @@ mod tests {
     }
 
     #[test]
-    fn instants_outside_years_0000_to_9999_in_utc_are_refused() {
+    fn instants_outside_years_0001_to_9999_in_utc_are_refused() {
         for text in [
             "9999-12-31T23:59:59-01:00",
             "0000-01-01T00:00:00+01:00",
-            "0000-01-01T00:59:59.999+01:00",
+            "0000-01-01T12:00:00Z",
+            "0001-01-01T00:59:59.999+01:00",
         ] {
             assert!(Timestamp::parse(text).is_err(), "{text}");
         }
+        // .NET's DateTime.MaxValue reads as the last microsecond of 9999.
         assert_eq!(
-            Timestamp::parse("9999-12-31T23:59:59.999999999Z").unwrap(),
+            Timestamp::parse("9999-12-31T23:59:59.9999999Z").unwrap(),
             Timestamp::MAX
         );
         assert_eq!(
-            Timestamp::parse("0000-01-01T01:00:00+01:00").unwrap(),
+            Timestamp::parse("9999-12-31T23:59:59.999999Z").unwrap(),
+            Timestamp::MAX
+        );
+        assert_eq!(
+            Timestamp::parse("0001-01-01T01:00:00+01:00").unwrap(),
             Timestamp::MIN
         );
         assert!(Timestamp::from_unix_millis(i64::MAX).is_none());
@@ -237,17 +247,14 @@ mod tests {
         let huge = Duration::from_secs(u64::MAX);
         assert_eq!(Timestamp::MAX.add(huge), Timestamp::MAX);
         assert_eq!(Timestamp::MIN.sub(huge), Timestamp::MIN);
-        assert_eq!(
-            Timestamp::MAX.to_rfc3339(),
-            "9999-12-31T23:59:59.999999999Z"
-        );
+        assert_eq!(Timestamp::MAX.to_rfc3339(), "9999-12-31T23:59:59.999999Z");
         assert_eq!(
             Timestamp::MIN.sub(huge).to_rfc3339(),
-            "0000-01-01T00:00:00Z"
+            "0001-01-01T00:00:00Z"
         );
         assert_eq!(
             Timestamp::MAX.since(Timestamp::MIN).as_secs(),
-            315_569_519_999
+            315_537_897_599
         );
         assert_eq!(Timestamp::MIN.since(Timestamp::MAX), Duration::ZERO);
         let far = std::time::UNIX_EPOCH + Duration::from_secs(400_000_000_000);
