@@ -10,14 +10,22 @@ TARGETS=(parse_response problem token timestamp retry_after validate flow_ensure
 # `forbid(unsafe_code)`: panics, assertion failures, overflows and hangs are what we look for).
 BUILD_FLAGS=(--release --debug-assertions --sanitizer none)
 
+# cargo-fuzz needs nightly flags; without a nightly toolchain (none installed and none can be
+# downloaded) stable builds the same targets with RUSTC_BOOTSTRAP=1 (no sanitizer is used).
+FUZZ_TOOLCHAIN=+nightly
 fuzz_install() {
-  rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+  if ! rustup toolchain list | grep -q '^nightly' &&
+    ! rustup toolchain install nightly --profile minimal; then
+    echo "fuzz: no nightly toolchain; building with stable and RUSTC_BOOTSTRAP=1"
+    FUZZ_TOOLCHAIN=+stable
+    export RUSTC_BOOTSTRAP=1
+  fi
   command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 }
 
 fuzz_build() {
   python3 "$FUZZ_DIR/seeds.py" >/dev/null
-  (cd "$ROOT" && cargo +nightly fuzz build "${BUILD_FLAGS[@]}")
+  (cd "$ROOT" && cargo "$FUZZ_TOOLCHAIN" fuzz build "${BUILD_FLAGS[@]}")
 }
 
 # fuzz_run TARGET SECONDS LOG: runs TARGET (corpus/ then the committed seeds/) for SECONDS;
@@ -25,7 +33,7 @@ fuzz_build() {
 fuzz_run() {
   local target=$1 seconds=$2 log=$3
   mkdir -p "$FUZZ_DIR/corpus/$target" "$FUZZ_DIR/seeds/$target" "$FUZZ_DIR/artifacts/$target"
-  (cd "$ROOT" && cargo +nightly fuzz run "${BUILD_FLAGS[@]}" "$target" \
+  (cd "$ROOT" && cargo "$FUZZ_TOOLCHAIN" fuzz run "${BUILD_FLAGS[@]}" "$target" \
     "$FUZZ_DIR/corpus/$target" "$FUZZ_DIR/seeds/$target" -- \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
     -dict="$FUZZ_DIR/dict/$target.dict" -print_final_stats=1 \

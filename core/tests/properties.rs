@@ -242,7 +242,7 @@ fn response() -> impl Strategy<Value = HttpResponse> {
 fn any_now() -> impl Strategy<Value = Timestamp> {
     prop_oneof![
         Just(now()),
-        Just(Timestamp::parse("0000-01-01T00:00:00Z").unwrap()),
+        Just(Timestamp::parse("0001-01-01T00:00:00Z").unwrap()),
         Just(Timestamp::parse("9999-12-31T23:59:59.999Z").unwrap()),
         (-62_167_219_200_000i64..=253_402_300_799_999)
             .prop_filter_map("in range", Timestamp::from_unix_millis),

@@ -10,8 +10,17 @@ use mca_fuzz::responses::{parse, ResponseCase, OPS};
 fn check(case: &ResponseCase) {
     if let Err(e) = parse(case.op, &case.response, case.now, &case.csp) {
         // Reading an error must not panic either.
-        let _ = (format!("{e} {e:?}"), e.kind(), e.status(), e.outcome_unknown());
-        let _ = (e.violations(), e.retry_after(), e.problem().map(|p| p.summary()));
+        let _ = (
+            format!("{e} {e:?}"),
+            e.kind(),
+            e.status(),
+            e.outcome_unknown(),
+        );
+        let _ = (
+            e.violations(),
+            e.retry_after(),
+            e.problem().map(|p| p.summary()),
+        );
     }
 }
 

@@ -12,7 +12,10 @@ use mca_fuzz::responses::{any_now, ResponseCase};
 
 fn check(resp: &HttpResponse, now: mca_attestation::Timestamp) {
     let problem = parse_problem(resp, now);
-    assert_eq!(problem.status, resp.status, "the problem keeps the HTTP status");
+    assert_eq!(
+        problem.status, resp.status,
+        "the problem keeps the HTTP status"
+    );
     assert!(!problem.type_uri.is_empty(), "type defaults to about:blank");
     let _ = problem.summary();
     let _ = serde_json::to_string(&problem);
@@ -34,7 +37,11 @@ fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
     let built = (|| -> arbitrary::Result<(HttpResponse, mca_attestation::Timestamp)> {
         Ok((
-            HttpResponse::new(gen::status(&mut u)?, gen::headers(&mut u)?, gen::body(&mut u)?),
+            HttpResponse::new(
+                gen::status(&mut u)?,
+                gen::headers(&mut u)?,
+                gen::body(&mut u)?,
+            ),
             any_now(&mut u)?,
         ))
     })();

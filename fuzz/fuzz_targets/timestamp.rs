@@ -19,7 +19,10 @@ fn round_trip(t: Timestamp) {
     let millis = t.unix_millis();
     if let Some(m) = Timestamp::from_unix_millis(millis) {
         let apart = m.since(t).max(t.since(m));
-        assert!(apart < Duration::from_millis(1), "{text}: millis {millis} are {apart:?} away");
+        assert!(
+            apart < Duration::from_millis(1),
+            "{text}: millis {millis} are {apart:?} away"
+        );
     }
     let json = serde_json::to_string(&t).unwrap_or_default();
     let from_json: Result<Timestamp, _> = serde_json::from_str(&json);

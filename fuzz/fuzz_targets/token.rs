@@ -55,7 +55,10 @@ fn token_body(u: &mut Unstructured<'_>) -> Result<String> {
     let mut text = Value::Object(map).to_string();
     if u.ratio(1, 8)? {
         // A bare NaN/Infinity literal, as some servers write it (not JSON).
-        text = text.replace("null", gen::pick(u, &["NaN", "Infinity", "-Infinity", "1e999"])?);
+        text = text.replace(
+            "null",
+            gen::pick(u, &["NaN", "Infinity", "-Infinity", "1e999"])?,
+        );
     }
     Ok(text)
 }
@@ -70,14 +73,23 @@ fn check(resp: &HttpResponse, now: Timestamp) {
     };
     match op.parse(resp, now) {
         Ok(token) => {
-            assert!(token.expires_at >= token.issued_at, "a token expires after it is issued");
+            assert!(
+                token.expires_at >= token.issued_at,
+                "a token expires after it is issued"
+            );
             let _ = token.needs_refresh(now);
             let _ = token.needs_refresh(token.expires_at);
             let _ = format!("{token:?}");
         }
         Err(e) => {
-            let text = format!("{e} {e:?} {}", e.problem().map(|p| p.summary()).unwrap_or_default());
-            assert!(!text.contains(PASSWORD), "the password leaked into an error: {text}");
+            let text = format!(
+                "{e} {e:?} {}",
+                e.problem().map(|p| p.summary()).unwrap_or_default()
+            );
+            assert!(
+                !text.contains(PASSWORD),
+                "the password leaked into an error: {text}"
+            );
         }
     }
 }
@@ -87,11 +99,18 @@ fuzz_target!(|data: &[u8]| {
         check(&case.response, case.now);
     }
     if let Ok(text) = std::str::from_utf8(data) {
-        check(&HttpResponse::new(200, Vec::new(), text), mca_fuzz::flows::now());
+        check(
+            &HttpResponse::new(200, Vec::new(), text),
+            mca_fuzz::flows::now(),
+        );
     }
     let mut u = Unstructured::new(data);
     let built = (|| -> Result<(HttpResponse, Timestamp)> {
-        let status = if u.ratio(3, 4)? { 200 } else { gen::status(&mut u)? };
+        let status = if u.ratio(3, 4)? {
+            200
+        } else {
+            gen::status(&mut u)?
+        };
         let headers = gen::headers(&mut u)?;
         let now = any_now(&mut u)?;
         Ok((HttpResponse::new(status, headers, token_body(&mut u)?), now))

@@ -24,11 +24,18 @@ fn start(input: &StartAttestation, now: Timestamp) {
         Ok(valid) => {
             date_is_rfc3339(&valid.acceptance_date);
             let again = validate::start_attestation(&valid, now);
-            assert_eq!(again.as_ref().ok(), Some(&valid), "normalisation is idempotent: {again:?}");
+            assert_eq!(
+                again.as_ref().ok(),
+                Some(&valid),
+                "normalisation is idempotent: {again:?}"
+            );
         }
         Err(e) => {
             assert_eq!(e.kind(), "invalid");
-            assert!(!e.violations().is_empty(), "an invalid body names its violations");
+            assert!(
+                !e.violations().is_empty(),
+                "an invalid body names its violations"
+            );
             let _ = format!("{e} {e:?}");
         }
     }
@@ -41,21 +48,36 @@ fn csp(input: &AddCspService, now: Timestamp) {
                 date_is_rfc3339(&pa.acceptance_date);
             }
             let again = validate::add_csp_service(&valid, now);
-            assert_eq!(again.as_ref().ok(), Some(&valid), "normalisation is idempotent: {again:?}");
+            assert_eq!(
+                again.as_ref().ok(),
+                Some(&valid),
+                "normalisation is idempotent: {again:?}"
+            );
         }
         Err(e) => {
             assert_eq!(e.kind(), "invalid");
-            assert!(!e.violations().is_empty(), "an invalid body names its violations");
+            assert!(
+                !e.violations().is_empty(),
+                "an invalid body names its violations"
+            );
         }
     }
 }
 
 fn text(t: &str) {
     if let Some(p) = validate::normalize_phone(t) {
-        assert_eq!(validate::normalize_phone(&p).as_deref(), Some(p.as_str()), "phone");
+        assert_eq!(
+            validate::normalize_phone(&p).as_deref(),
+            Some(p.as_str()),
+            "phone"
+        );
     }
     if let Some(l) = validate::normalize_language(t) {
-        assert_eq!(validate::normalize_language(&l).as_deref(), Some(l.as_str()), "language");
+        assert_eq!(
+            validate::normalize_language(&l).as_deref(),
+            Some(l.as_str()),
+            "language"
+        );
     }
     let _ = validate::is_practical_email(t);
     let _ = validate::is_country(t);
@@ -102,7 +124,11 @@ fn from_json(data: &[u8], now: Timestamp) -> bool {
 }
 
 fn structured(u: &mut Unstructured<'_>) -> Result<()> {
-    let now = if u.ratio(3, 4)? { mca_fuzz::flows::now() } else { any_now(u)? };
+    let now = if u.ratio(3, 4)? {
+        mca_fuzz::flows::now()
+    } else {
+        any_now(u)?
+    };
     match u.int_in_range(0u8..=2)? {
         0 => start(&gen::start_input(u)?, now),
         1 => csp(&gen::csp_input(u)?, now),

@@ -247,7 +247,10 @@ pub fn http_date(u: &mut Unstructured<'_>) -> Result<String> {
             "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
         ],
     )?;
-    let zone = pick(u, &["GMT", "UT", "+0000", "-2359", "+2359", "-0100", "EST", "Z"])?;
+    let zone = pick(
+        u,
+        &["GMT", "UT", "+0000", "-2359", "+2359", "-0100", "EST", "Z"],
+    )?;
     Ok(format!(
         "{wkday}, {:02} {month} {:04} {:02}:{:02}:{:02} {zone}",
         u.int_in_range(0..=32)?,
@@ -448,7 +451,13 @@ pub fn csp_input(u: &mut Unstructured<'_>) -> Result<AddCspService> {
         postal_code: opt_text(u)?,
         domain_prefix: mostly(
             u,
-            &["contoso", "Contoso1", "", "a-b", "abcdefghijklmnopqrstuvwxyz01"],
+            &[
+                "contoso",
+                "Contoso1",
+                "",
+                "a-b",
+                "abcdefghijklmnopqrstuvwxyz01",
+            ],
         )?,
         partner_attestation,
     })

@@ -71,7 +71,7 @@ pub fn any_now(u: &mut Unstructured<'_>) -> Result<Timestamp> {
     Ok(match u.int_in_range(0u8..=7)? {
         0 => Timestamp::from_unix_millis(u.arbitrary()?).unwrap_or_else(now),
         1 => Timestamp::parse("9999-12-31T23:59:59.999Z").unwrap_or_else(|_| now()),
-        2 => Timestamp::parse("0000-01-01T00:00:00Z").unwrap_or_else(|_| now()),
+        2 => Timestamp::parse("0001-01-01T00:00:00Z").unwrap_or_else(|_| now()),
         _ => now(),
     })
 }
