@@ -2,7 +2,7 @@
 // McaError the app can catch, then makes one real call and writes the result into the page.
 const RESELLER = '5d1c0b9e-7f0a-4b8e-9a34-2f1e6c7d8a90';
 
-/** @param {typeof import('mca-attestation')} mca @param {unknown} [source] where the wasm is, if the bundler needs it said */
+/** @param {Pick<typeof import('mca-attestation'), 'init' | 'Client' | 'McaError' | 'coreVersion'>} mca @param {unknown} [source] where the wasm is, if the bundler needs it said */
 export async function run(mca, source) {
   const out = (id, text) => {
     document.getElementById(id).textContent = text;

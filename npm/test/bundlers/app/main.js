@@ -1,5 +1,6 @@
 // Vite, webpack and the plain page: the wasm is found through `new URL(…, import.meta.url)`.
-import * as mca from 'mca-attestation';
+// Named imports, as apps write them (a namespace import would keep every module alive).
+import { init, Client, McaError, coreVersion } from 'mca-attestation';
 import { run } from './app.js';
 
-run(mca);
+run({ init, Client, McaError, coreVersion });
