@@ -27,4 +27,6 @@ sed 's#/\* @ts-self-types="./mca_attestation_wasm.d.ts" \*/##' "$tmp/node/mca_at
   --define:import.meta.url=__mca_import_meta_url \
   --banner:js="const __mca_import_meta_url = require('node:url').pathToFileURL(__filename).href;" \
   --log-level=warning --outfile="$here/dist/node.cjs"
+# Its types: index.d.ts as CommonJS declarations (TypeScript picks them for `require`).
+sed "s#'./dist/#'./#" "$here/index.d.ts" > "$here/dist/node.d.cts"
 echo "built $here/dist ($(wc -c < "$here/dist/mca_attestation_wasm_bg.wasm") bytes of wasm)"
