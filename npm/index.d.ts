@@ -96,7 +96,8 @@ export interface ClientOptions {
 
 /** Options of every call. */
 export interface CallOptions {
-  /** Cancels the call: the promise rejects with the signal's reason. */
+  /** Cancels the call: the promise rejects with McaError `deadline` (`transport` for a `TimeoutError`
+   * reason, as from `AbortSignal.timeout()`), the signal's reason as `cause`. */
   signal?: AbortSignal;
 }
 
@@ -147,6 +148,10 @@ export declare class McaError extends Error {
   readonly problem: Problem | null;
   /** For `decode`: the first characters of the body. */
   readonly bodyExcerpt: string | null;
+  /** The original error, where there is one: the fetch failure or timeout (`transport`), the
+   * AbortSignal's reason (a caller's abort: `deadline`; its `TimeoutError`: `transport`), the
+   * load failure of the wasm (`config`). */
+  readonly cause?: unknown;
   private constructor();
 }
 
@@ -190,5 +195,15 @@ export declare class Client {
 export declare function validateStartAttestation(input: StartAttestationInput, options?: ValidateOptions): StartAttestation;
 /** Validates and normalises an add-CSP-service body without sending it. @throws McaError `invalid` */
 export declare function validateAddCspService(input: AddCspServiceInput, options?: ValidateOptions): AddCspService;
-/** The version of the Rust core (as in the `User-Agent`). */
+/** The version of the Rust core (as in the `User-Agent`). @throws McaError `config` in a browser before the wasm loaded. */
 export declare function coreVersion(): string;
+/** Where the `.wasm` is: a URL, a `Response` (or its promise), the bytes, or a compiled module. */
+export type WasmSource = string | URL | Request | Response | Promise<Response> | BufferSource | WebAssembly.Module;
+/**
+ * Loads the WebAssembly core; resolves at once in Node. In a browser the first call does it too,
+ * but the synchronous functions (`validate…`, `coreVersion`, `Client#baseUrl`) need it done. Default
+ * `source`: the `.wasm` next to the package's glue (`new URL(…, import.meta.url)`, which Vite and
+ * webpack follow); with esbuild pass `import wasmUrl from 'mca-attestation/wasm'` (`--loader:.wasm=file`).
+ * @throws McaError `config` (rejects) when the wasm cannot be fetched or instantiated; `cause` is the original error.
+ */
+export declare function init(source?: WasmSource): Promise<void>;

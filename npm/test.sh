@@ -2,7 +2,8 @@
 # The npm package's whole test suite, called by tests/run.sh. Idempotent: installs what is missing
 # (wasm32 target, wasm-bindgen-cli matching the pinned wasm-bindgen, npm packages from the lock file,
 # Debian chromium), builds the release wasm and the package, then runs wasm-bindgen-test in Node,
-# tsc --strict on a consumer, node --test (vectors, API, sandbox scenarios) and the browser test.
+# tsc --strict on a consumer, node --test (vectors, API, sandbox scenarios, errors), the bundler apps
+# (Vite, esbuild, webpack, plain page, Node import/require) and the browser test.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -52,6 +53,14 @@ node_modules/.bin/tsc --noEmit --strict -p tsconfig.json
 
 step "node --test: vectors, API, sandbox scenarios, hostile server"
 node --test test/vectors.test.mjs test/api.test.mjs test/scenarios.test.mjs test/hostile.test.mjs
+
+step "node --test: errors stay McaError (fetch failures, timeouts, aborts)"
+node --test test/errors.test.mjs
+
+step "bundlers: npm pack once; Vite, esbuild, webpack, plain module page in chromium; Node import/require"
+t0=$SECONDS
+node --test test/bundlers/bundlers.test.mjs
+echo "bundlers step: $((SECONDS - t0)) s"
 
 step "browser: playwright-core + chromium"
 node --test test/browser.test.mjs

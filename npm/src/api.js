@@ -2,21 +2,80 @@
 // requests, parsing, retries, polling, tokens — runs in the Rust core; this file only adapts:
 // camelCase options, Date → ISO strings, JSON across the boundary, McaError, AbortSignal.
 
-/** @type {any} the wasm-bindgen module, set once by the entry point (src/node.js, src/browser.js). */
+/** @type {any} the wasm-bindgen module, set by the entry point (src/node.js at once, src/browser.js
+ * when the wasm has loaded). */
 let wasm;
+/** @type {undefined | ((source?: unknown) => Promise<any>)} loads the wasm (browser entry). */
+let loader;
+/** @type {undefined | Promise<void>} the load in progress or done. */
+let loading;
 
-/** @internal Called by the entry points with their wasm-bindgen module. */
+/** @internal Called by the Node entry with its (synchronously loaded) wasm-bindgen module. */
 export function bindWasm(module) {
   wasm = module;
+}
+
+/** @internal Called by the browser entry: `load(source)` fetches and instantiates the wasm and
+ * resolves to the wasm-bindgen module. Nothing runs until `init()` or the first call. */
+export function setWasmLoader(load) {
+  loader = load;
+}
+
+/** Loads the WebAssembly core (once; later calls return the same promise). `source` is where the
+ * `.wasm` is: a URL or string, a `Response`, bytes, or a `WebAssembly.Module`; by default the file
+ * next to the package's glue. A failure rejects with McaError `config` (the cause attached) and the
+ * next call tries again. In Node the wasm is already loaded and this resolves at once. */
+export function init(source) {
+  if (wasm) return Promise.resolve();
+  if (!loading) {
+    if (!loader) return Promise.reject(notLoaded());
+    loading = Promise.resolve()
+      .then(() => loader(source))
+      .then(
+        (module) => {
+          wasm = module;
+        },
+        (cause) => {
+          loading = undefined;
+          throw new McaError(
+            { kind: 'config', message: `could not load the WebAssembly core: ${describe(cause)}` },
+            cause,
+          );
+        },
+      );
+  }
+  return loading;
+}
+
+function notLoaded() {
+  return new McaError({ kind: 'config', message: 'the WebAssembly core is not loaded yet: await init() first' });
+}
+
+/** The wasm module for a synchronous function; McaError `config` before it has loaded. */
+function loaded() {
+  if (!wasm) throw notLoaded();
+  return wasm;
+}
+
+/** A short description of a thrown value (its message and, for Node's fetch, the cause's code). */
+function describe(e) {
+  if (e instanceof Error) {
+    const inner = e.cause instanceof Error ? e.cause.message : undefined;
+    return inner && inner !== e.message ? `${e.message}: ${inner}` : e.message;
+  }
+  return String(e);
 }
 
 const inspect = Symbol.for('nodejs.util.inspect.custom');
 
 /** Every failure of this package: `kind` is one of the core's stable strings. */
 export class McaError extends Error {
-  /** @param {Record<string, any>} info the core's error object */
-  constructor(info) {
-    super(info.message);
+  /**
+   * @param {Record<string, any>} info the core's error object
+   * @param {unknown} [cause] the original error (a fetch failure, a timeout, the signal's reason)
+   */
+  constructor(info, cause) {
+    super(info.message, cause === undefined ? undefined : { cause });
     this.name = 'McaError';
     this.kind = info.kind;
     this.status = info.status ?? null;
@@ -57,11 +116,31 @@ export class AccessToken {
   }
 }
 
-/** Turns what the core threw into an McaError; an aborted signal wins with its own reason. */
-function failure(e, signal) {
-  if (signal && signal.aborted) return signal.reason;
-  if (typeof e === 'string' && e.startsWith('{"mcaError":true')) return new McaError(JSON.parse(e));
-  return e;
+/** Per call (keyed by the signal the call hands to fetch and sleep): the last error the fetch hook
+ * threw, to become the `cause` of the core's `transport` error. */
+const lastFetchError = new WeakMap();
+
+/** Turns what the core threw into an McaError. A call the caller aborted is McaError `deadline` (the
+ * core's kind for it; a `TimeoutError` reason, as from `AbortSignal.timeout()`, is `transport`) with
+ * the signal's reason as `cause`; a `transport` error carries the fetch failure as `cause`. */
+function failure(e, signal, callSignal) {
+  if (signal && signal.aborted) {
+    const reason = signal.reason;
+    const timeout = reason instanceof Error && reason.name === 'TimeoutError';
+    return new McaError(
+      timeout
+        ? { kind: 'transport', message: `the caller's AbortSignal timed out: ${describe(reason)}` }
+        : { kind: 'deadline', message: `aborted by the caller's AbortSignal: ${describe(reason)}` },
+      reason,
+    );
+  }
+  if (typeof e === 'string' && e.startsWith('{"mcaError":true')) {
+    const info = JSON.parse(e);
+    const cause = info.kind === 'transport' && callSignal ? lastFetchError.get(callSignal) : undefined;
+    return new McaError(info, cause);
+  }
+  if (e instanceof McaError || !callSignal) return e;
+  return new McaError({ kind: 'transport', message: describe(e) }, e);
 }
 
 /** JSON text of a caller's input: Dates become ISO strings (an invalid Date the text "Invalid Date"). */
@@ -167,6 +246,10 @@ function guardedFetch(fetchFn, timeoutMs, limit) {
       }
       const text = await Promise.race([boundedText(response, limit, controller), expired]);
       return { status: response.status, type: response.type, headers: response.headers, text: () => text };
+    } catch (e) {
+      // The core keeps only a message; the call keeps the error itself for McaError's `cause`.
+      if (caller) lastFetchError.set(caller, e);
+      throw e instanceof TransportFailure ? e : new TransportFailure(describe(e));
     } finally {
       clearTimeout(timer);
       if (caller) caller.removeEventListener('abort', follow);
@@ -221,32 +304,60 @@ export class Client {
       tokenUrl: o.tokenUrl,
     };
     this.#auth = o.credentials ? 'credentials' : o.token ? 'token' : 'none';
-    try {
+    this.#make = () => {
       const timeoutMs = o.requestTimeoutMs ?? wasm.defaultRequestTimeoutMs();
       if (!(typeof timeoutMs === 'number' && timeoutMs > 0 && Number.isFinite(timeoutMs))) {
         throw new McaError({ kind: 'config', message: 'requestTimeoutMs must be a positive number of milliseconds', violations: [] });
       }
-      this.#core = new wasm.Core(
+      return new wasm.Core(
         JSON.stringify(config),
         guardedFetch(o.fetch ?? defaultFetch, timeoutMs, wasm.maxResponseBytes()),
         o.sleep ?? defaultSleep,
         o.now ?? defaultNow,
       );
+    };
+    // With the wasm loaded (Node, or the browser after init()) a bad configuration throws here;
+    // before it has loaded (browser), the first call loads it and rejects with the same error.
+    if (wasm) this.#core = this.#built();
+  }
+
+  #make;
+
+  #built() {
+    try {
+      return this.#make();
     } catch (e) {
       throw failure(e);
     }
   }
 
-  /** The normalised base URL (ends in `/`). */
+  /** The normalised base URL (ends in `/`); McaError `config` in a browser before the wasm loaded. */
   get baseUrl() {
+    if (!this.#core) {
+      loaded();
+      this.#core = this.#built();
+    }
     return this.#core.baseUrl;
   }
 
   async #run(signal, call, map = parse) {
+    // One signal per call: it follows the caller's, and keys the call's fetch failures.
+    const own = new AbortController();
+    const follow = () => own.abort(signal.reason);
+    if (signal) {
+      if (signal.aborted) follow();
+      else signal.addEventListener('abort', follow, { once: true });
+    }
     try {
-      return map(await call(signal));
+      if (!this.#core) {
+        await init();
+        this.#core ??= this.#built();
+      }
+      return map(await call(own.signal));
     } catch (e) {
-      throw failure(e, signal);
+      throw failure(e, signal, own.signal);
+    } finally {
+      if (signal) signal.removeEventListener('abort', follow);
     }
   }
 
@@ -291,11 +402,11 @@ export class Client {
   }
 
   toString() {
-    return `Client(${this.baseUrl}, auth: ${this.#auth} <redacted>)`;
+    return `Client(${this.#core ? this.#core.baseUrl : '<not loaded>'}, auth: ${this.#auth} <redacted>)`;
   }
 
   toJSON() {
-    return { baseUrl: this.baseUrl, auth: `${this.#auth} <redacted>` };
+    return { baseUrl: this.#core ? this.#core.baseUrl : null, auth: `${this.#auth} <redacted>` };
   }
 
   [inspect]() {
@@ -306,7 +417,7 @@ export class Client {
 /** Validates and normalises a start-attestation body without sending it; throws McaError `invalid`. */
 export function validateStartAttestation(input, options) {
   try {
-    return JSON.parse(wasm.validateStartAttestation(jsonInput(input), nowMs(options)));
+    return JSON.parse(loaded().validateStartAttestation(jsonInput(input), nowMs(options)));
   } catch (e) {
     throw failure(e);
   }
@@ -315,7 +426,7 @@ export function validateStartAttestation(input, options) {
 /** Validates and normalises an add-CSP-service body without sending it; throws McaError `invalid`. */
 export function validateAddCspService(input, options) {
   try {
-    return JSON.parse(wasm.validateAddCspService(jsonInput(input), nowMs(options)));
+    return JSON.parse(loaded().validateAddCspService(jsonInput(input), nowMs(options)));
   } catch (e) {
     throw failure(e);
   }
@@ -323,5 +434,5 @@ export function validateAddCspService(input, options) {
 
 /** The version of the Rust core (as in the `User-Agent`). */
 export function coreVersion() {
-  return wasm.version();
+  return loaded().version();
 }

@@ -4,4 +4,4 @@ import { bindWasm } from './api.js';
 
 bindWasm(wasm);
 
-export { Client, McaError, AccessToken, validateStartAttestation, validateAddCspService, coreVersion } from './api.js';
+export { init, Client, McaError, AccessToken, validateStartAttestation, validateAddCspService, coreVersion } from './api.js';

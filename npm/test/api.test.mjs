@@ -15,7 +15,10 @@ test('AbortSignal cancels a wait between polls', async () => {
   const t0 = performance.now();
   setTimeout(() => controller.abort(), 100);
   const e = await rejection(() => c.waitForSignature(ORG, { signal: controller.signal, pollIntervalMs: 60_000 }));
-  assert.equal(e.name, 'AbortError');
+  assert.ok(e instanceof McaError);
+  assert.equal(e.kind, 'deadline');
+  assert.equal(e.cause, controller.signal.reason, 'the signal reason is the cause');
+  assert.equal(e.cause.name, 'AbortError');
   assert.ok(performance.now() - t0 < 5_000, 'did not wait for the poll interval');
   assert.equal(requests.length, 1);
 });
@@ -31,7 +34,10 @@ test('AbortSignal cancels a request in flight and fetch gets a signal that follo
   const controller = new AbortController();
   setTimeout(() => controller.abort(new Error('stop now')), 20);
   const e = await rejection(() => c.getAcceptance(ORG, { signal: controller.signal }));
-  assert.equal(e.message, 'stop now', 'rejects with the signal reason');
+  assert.ok(e instanceof McaError);
+  assert.equal(e.kind, 'deadline');
+  assert.equal(e.cause, controller.signal.reason, 'the signal reason is the cause');
+  assert.match(e.message, /stop now/);
   // The package adds its request timeout: fetch gets its own signal, aborted with the caller's reason.
   assert.ok(seenSignal.aborted);
   assert.equal(seenSignal.reason, controller.signal.reason);
@@ -41,7 +47,9 @@ test('an already aborted signal sends nothing', async () => {
   const { fetch, requests } = recordingFetch(() => ({ status: 200, body: '{}' }));
   const c = new Client({ ...base, fetch });
   const e = await rejection(() => c.finalizeAttestation(ORG, { signal: AbortSignal.abort() }));
-  assert.equal(e.name, 'AbortError');
+  assert.ok(e instanceof McaError);
+  assert.equal(e.kind, 'deadline');
+  assert.equal(e.cause.name, 'AbortError');
   assert.equal(requests.length, 0);
 });
 

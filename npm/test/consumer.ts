@@ -1,5 +1,6 @@
 // A consumer of the package, type-checked with `tsc --noEmit --strict`: every public method and type.
 import {
+  init,
   Client,
   McaError,
   AccessToken,
@@ -96,7 +97,13 @@ try {
     const status: number | null = e.status;
     const rest: (string | number | null)[] = [e.code, e.title, e.detail, e.retryAfterMs, e.traceId];
     console.log(kind, violations.map((v) => `${v.pointer}: ${v.detail}`), status, rest, e.message);
+    const cause: unknown = e.cause;
+    console.log(cause);
   }
 }
+
+// The wasm's location for setups that need it said (esbuild): a URL, bytes or a Response.
+const loads: Promise<void>[] = [init(), init(new URL('https://cdn.example.test/x.wasm')), init(new Uint8Array(0)), init(fetch('x.wasm'))];
+void Promise.allSettled(loads);
 
 void main('22222222-2222-4222-8222-222222222222');
