@@ -45,8 +45,6 @@ pub mod redact;
 pub mod session;
 pub mod timestamp;
 pub mod token;
-// H5: remove once validate.rs is lint-clean
-#[allow(clippy::arithmetic_side_effects)]
 pub mod validate;
 
 pub use error::{Error, Violation};
