@@ -177,8 +177,13 @@ pub fn scrub_secrets(text: &str) -> String {
     out
 }
 
-/// `text` with every whole-word occurrence of each of `secrets` replaced by `…` (a secret counts
-/// only where it is not part of a longer word, so a one-letter password does not eat text).
+/// Secrets at least this long are removed wherever they occur, even inside a longer word (in JSON
+/// text an echoed secret may follow an escape such as `\n` or `\u0000`, whose last character is a
+/// letter or digit). Shorter ones only as whole words, so a one-letter password does not eat text.
+pub const SUBSTRING_SECRET_CHARS: usize = 4;
+
+/// `text` with each of `secrets` replaced by `…`: everywhere for secrets of at least
+/// [`SUBSTRING_SECRET_CHARS`] characters, else only where it is not part of a longer word.
 pub fn scrub_values(text: &str, secrets: &[&str]) -> String {
     let mut out = text.to_string();
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
@@ -188,6 +193,9 @@ pub fn scrub_values(text: &str, secrets: &[&str]) -> String {
 }
 
 fn replace_whole(text: &str, secret: &str) -> String {
+    if secret.chars().count() >= SUBSTRING_SECRET_CHARS {
+        return text.replace(secret, "…");
+    }
     let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     let mut out = String::with_capacity(text.len());
     let mut pos = 0usize;

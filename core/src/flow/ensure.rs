@@ -101,6 +101,10 @@ enum State {
     Init,
     CheckAcceptance(Call<GetAcceptanceOp>),
     Find(Call<GetAttestationOp>, Lookup),
+    /// No attestation was found: the acceptance state is read again before starting one, because a
+    /// racing caller may have finalized between the first read and the lookup (the API then shows
+    /// neither an ongoing attestation nor, in the first read, the acceptance).
+    Recheck(Call<GetAcceptanceOp>),
     Start(Call<StartAttestationOp>),
     Wait(WaitForSignature),
     Finalize(Call<FinalizeAttestationOp>),
@@ -267,6 +271,21 @@ impl EnsureAccepted {
         ))
     }
 
+    /// Ends with `already_accepted`: the customer accepted without this run doing anything.
+    fn already_accepted(&mut self, acceptance: Acceptance) -> Result<Step<EnsureOutcome>, Error> {
+        let outcome = EnsureOutcome {
+            status: EnsureStatus::AlreadyAccepted,
+            acceptance: Some(acceptance),
+            attestation_id: None,
+            agreement_link: None,
+            evidence: None,
+        };
+        self.announce(
+            FlowEvent::AcceptanceChecked { accepted: true },
+            State::Finish(Box::new(outcome)),
+        )
+    }
+
     fn confirm_or_finish(
         &mut self,
         config: &ClientConfig,
@@ -358,19 +377,7 @@ impl Machine for EnsureAccepted {
             }
             State::CheckAcceptance(call) => match call.next(config, input, now)?.split() {
                 Err(step) => Ok(step),
-                Ok(acceptance) if acceptance.accepted => {
-                    let outcome = EnsureOutcome {
-                        status: EnsureStatus::AlreadyAccepted,
-                        acceptance: Some(acceptance),
-                        attestation_id: None,
-                        agreement_link: None,
-                        evidence: None,
-                    };
-                    self.announce(
-                        FlowEvent::AcceptanceChecked { accepted: true },
-                        State::Finish(Box::new(outcome)),
-                    )
-                }
+                Ok(acceptance) if acceptance.accepted => self.already_accepted(acceptance),
                 Ok(_) => {
                     let call = self.call(GetAttestationOp {
                         org: self.org.clone(),
@@ -391,9 +398,20 @@ impl Machine for EnsureAccepted {
                     match (found, lookup) {
                         (Some(att), _) if att.is_ongoing(now) => self.reuse(att, config, now),
                         (_, Lookup::AfterStart(err)) if self.starts >= MAX_STARTS => Err(*err),
+                        (None, Lookup::Initial) => {
+                            let call = self.call(GetAcceptanceOp {
+                                org: self.org.clone(),
+                            });
+                            self.goto(State::Recheck(call), config, now)
+                        }
                         _ => self.start(config, now),
                     }
                 }
+            },
+            State::Recheck(call) => match call.next(config, input, now)?.split() {
+                Err(step) => Ok(step),
+                Ok(acceptance) if acceptance.accepted => self.already_accepted(acceptance),
+                Ok(_) => self.start(config, now),
             },
             State::Start(call) => match call.next(config, input, now) {
                 Err(err) if err.outcome_unknown() || err.status() == Some(409) => {
@@ -623,8 +641,14 @@ mod tests {
         let now = t("2026-11-25T12:00:00Z");
         let mut m = machine(EnsureOptions::default());
         let c = config();
+        // Nothing found: the acceptance is read again (a racing caller may have finalized).
         sends(
             to_lookup(&mut m, now, json(404, "")),
+            Method::Get,
+            "csp/mca/acceptance",
+        );
+        sends(
+            m.next(&c, json(200, NOT_ACCEPTED), now).unwrap(),
             Method::Post,
             "csp/mca/attestation",
         );
@@ -632,6 +656,27 @@ mod tests {
             .next(&c, Input::TransportError("reset".into()), now)
             .unwrap();
         sends(step, Method::Get, "csp/mca/attestation");
+    }
+
+    #[test]
+    fn finalized_between_reads_is_not_started_again() {
+        let now = t("2026-11-25T12:00:00Z");
+        let mut m = machine(EnsureOptions::default());
+        let c = config();
+        sends(
+            to_lookup(&mut m, now, json(404, "")),
+            Method::Get,
+            "csp/mca/acceptance",
+        );
+        assert!(matches!(
+            m.next(&c, json(200, ACCEPTED), now).unwrap(),
+            Step::Event(FlowEvent::AcceptanceChecked { accepted: true })
+        ));
+        match m.next(&c, Input::Continue, now).unwrap() {
+            Step::Done(outcome) => assert_eq!(outcome.status, EnsureStatus::AlreadyAccepted),
+            other => panic!("expected done, got {other:?}"),
+        }
+        assert_eq!(m.starts, 0);
     }
 
     #[test]

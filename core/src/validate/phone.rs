@@ -22,6 +22,7 @@ pub(crate) fn normalize(text: &str) -> Result<String, &'static str> {
     out.push('+');
     let mut digits = 0usize;
     let mut in_parens = false;
+    let mut trunk_dropped = false;
     let mut chars = rest.char_indices();
     while let Some((at, c)) = chars.next() {
         match c {
@@ -30,9 +31,10 @@ pub(crate) fn normalize(text: &str) -> Result<String, &'static str> {
                 digits = digits.saturating_add(1);
             }
             '(' if rest.get(at..).is_some_and(|s| s.starts_with("(0)")) && !in_parens => {
-                if !(1..=3).contains(&digits) {
+                if trunk_dropped || !(1..=3).contains(&digits) {
                     return Err("phone number may have (0) only right after the country code, where it is a national trunk prefix and is dropped");
                 }
+                trunk_dropped = true;
                 chars.next();
                 chars.next();
             }
@@ -71,6 +73,8 @@ mod tests {
         assert_eq!(normalize("+1 (0) 555 123 4567").unwrap(), "+15551234567");
         assert!(normalize("+(0)46 70 123 45 67").is_err());
         assert!(normalize("+46 70 (0) 123 45 67").is_err());
+        // One trunk prefix at most: a second `(0)` would drop a digit the caller wrote.
+        assert!(normalize("+1(0)(0)455020055").is_err());
     }
 
     #[test]
