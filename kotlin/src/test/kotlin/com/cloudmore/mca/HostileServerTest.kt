@@ -120,7 +120,7 @@ class HostileServerTest {
 
     @ParameterizedTest(name = "{displayName} [{0}]")
     @ValueSource(strings = [SUSPEND, BLOCKING])
-    fun oversized_body_is_a_transport_error(mode: String) = runBlocking {
+    fun oversized_body_is_a_transport_error(mode: String): Unit = runBlocking {
         val org = newOrg()
         client(mode).use { c ->
             c.token() // the token first: the sampling sees only the oversized answers
