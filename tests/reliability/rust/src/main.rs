@@ -13,7 +13,7 @@ use mca_attestation::{
 };
 use serde_json::{json, Value};
 
-#[allow(dead_code, missing_docs)]
+#[allow(dead_code, missing_docs, clippy::result_large_err)]
 #[path = "../../../../cli/src/platform.rs"]
 mod platform;
 
@@ -70,7 +70,8 @@ async fn main() -> Result<(), String> {
         ..EnsureOptions::default()
     };
     let calls = (0..callers).map(|_| {
-        let (session, net, org, body, options) = (&session, &net, &org, body.clone(), options.clone());
+        let (session, net, org, body, options) =
+            (&session, &net, &org, body.clone(), options.clone());
         async move {
             match session.ensure_accepted(net, org, body, options).await {
                 Ok(out) => json!({
