@@ -16,6 +16,8 @@ for c in rustfmt clippy; do
   grep -q "^$c" <<<"$installed_components" || rustup component add "$c"
 done
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+# GNU time: cli/tests/hostile.rs measures the CLI's peak RSS on a 1 GiB response with /usr/bin/time.
+[ -x /usr/bin/time ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null; }
 
 section "cargo fmt --check"
 cargo fmt --all -- --check
