@@ -54,7 +54,8 @@ impl Op {
     }
 
     /// True when sending it twice is harmless, so a failed attempt may be retried blindly.
-    /// Starting an attestation and adding a CSP service are never retried blindly.
+    /// Starting an attestation and adding a CSP service are never retried blindly; a second
+    /// password grant only issues another token, so the token request is retried too.
     pub fn retry_safe(&self) -> bool {
         matches!(
             self,
@@ -62,6 +63,7 @@ impl Op {
                 | Op::FinalizeAttestation
                 | Op::GetAcceptance
                 | Op::RefreshAcceptance
+                | Op::Token
         )
     }
 }

@@ -150,14 +150,32 @@ impl Session {
         if let Some(t) = self.cached().filter(|t| !t.needs_refresh(platform.now())) {
             return Ok(t);
         }
-        let op = TokenOp {
+        // The token request is retried like a safe call (transport errors, 408/429/502/503/504,
+        // bounded attempts), but sent without `Authorization`: it cannot go through `exchange`.
+        let mut call = Call::new(TokenOp {
             credentials: credentials.clone(),
-        };
-        let request = op.request(&self.config, platform.now())?;
-        let response = refuse_redirect(platform.send(request).await?)?;
-        let token = op.parse(&response, platform.now())?;
-        self.store(Some(token.clone()));
-        Ok(token)
+        });
+        let mut input = Input::Begin;
+        loop {
+            match call.next(&self.config, input, platform.now())? {
+                Step::Send(request) => {
+                    input = match platform.send(request).await {
+                        Ok(response) => Input::Response(refuse_redirect(response)?),
+                        Err(Error::Transport { message }) => Input::TransportError(message),
+                        Err(other) => return Err(other),
+                    }
+                }
+                Step::Sleep(duration) => {
+                    platform.sleep(duration).await;
+                    input = Input::Slept;
+                }
+                Step::Event(_) => input = Input::Continue,
+                Step::Done(token) => {
+                    self.store(Some(token.clone()));
+                    return Ok(token);
+                }
+            }
+        }
     }
 
     async fn bearer<P: Platform>(&self, platform: &P) -> Result<Option<String>, Error> {

@@ -39,6 +39,8 @@ struct Fake {
     token_requests: Cell<u32>,
     api_requests: Cell<u32>,
     refused: RefCell<Vec<String>>,
+    /// The first token requests fail: 503, then no response, then answers.
+    token_failures: Cell<u32>,
 }
 
 impl Fake {
@@ -48,6 +50,7 @@ impl Fake {
             token_requests: Cell::new(0),
             api_requests: Cell::new(0),
             refused: RefCell::new(Vec::new()),
+            token_failures: Cell::new(0),
         }
     }
 }
@@ -60,6 +63,17 @@ impl Platform for Fake {
         if request.url.ends_with("connect/token") {
             let n = self.token_requests.get() + 1;
             self.token_requests.set(n);
+            if n <= self.token_failures.get() {
+                let failure = if n % 2 == 1 {
+                    Ok(HttpResponse::new(503, vec![], "busy"))
+                } else {
+                    Err(Error::transport("connection reset"))
+                };
+                return Later {
+                    left: 3,
+                    value: Some(failure),
+                };
+            }
             let body = format!(r#"{{"access_token":"tok-{n}","expires_in":3600}}"#);
             // The token endpoint is slow: the other calls get to run meanwhile.
             return Later {
@@ -181,4 +195,23 @@ fn concurrent_401s_renew_the_refused_token_once() {
         2,
         "tok-1 then one renewal (tok-2) shared by every refused call"
     );
+}
+
+#[test]
+fn token_request_is_retried_after_503_and_transport_error() {
+    let fake = Fake::new();
+    fake.token_failures.set(2);
+    let session = session();
+    let org = org();
+    let calls = (0..32)
+        .map(|_| {
+            Box::pin(session.get_acceptance(&fake, &org))
+                as Pin<Box<dyn Future<Output = Result<_, Error>>>>
+        })
+        .collect();
+    let results = join_all(calls);
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    // One fetch in flight at a time: a 503, a dropped connection, then the token all 32 share.
+    assert_eq!(fake.token_requests.get(), 3, "token requests");
+    assert_eq!(fake.api_requests.get(), 32);
 }

@@ -104,7 +104,7 @@ enum State {
     /// No attestation was found: the acceptance state is read again before starting one, because a
     /// racing caller may have finalized between the first read and the lookup (the API then shows
     /// neither an ongoing attestation nor, in the first read, the acceptance).
-    Recheck(Call<GetAcceptanceOp>),
+    Recheck(Call<GetAcceptanceOp>, Lookup),
     Start(Call<StartAttestationOp>),
     Wait(WaitForSignature),
     Finalize(Call<FinalizeAttestationOp>),
@@ -397,21 +397,26 @@ impl Machine for EnsureAccepted {
                     };
                     match (found, lookup) {
                         (Some(att), _) if att.is_ongoing(now) => self.reuse(att, config, now),
-                        (_, Lookup::AfterStart(err)) if self.starts >= MAX_STARTS => Err(*err),
-                        (None, Lookup::Initial) => {
+                        (None, lookup) => {
                             let call = self.call(GetAcceptanceOp {
                                 org: self.org.clone(),
                             });
-                            self.goto(State::Recheck(call), config, now)
+                            self.goto(State::Recheck(call, lookup), config, now)
                         }
+                        (_, Lookup::AfterStart(err)) if self.starts >= MAX_STARTS => Err(*err),
                         _ => self.start(config, now),
                     }
                 }
             },
-            State::Recheck(call) => match call.next(config, input, now)?.split() {
+            State::Recheck(call, _) => match call.next(config, input, now)?.split() {
                 Err(step) => Ok(step),
                 Ok(acceptance) if acceptance.accepted => self.already_accepted(acceptance),
-                Ok(_) => self.start(config, now),
+                Ok(_) => match std::mem::replace(&mut self.state, State::Over) {
+                    State::Recheck(_, Lookup::AfterStart(err)) if self.starts >= MAX_STARTS => {
+                        Err(*err)
+                    }
+                    _ => self.start(config, now),
+                },
             },
             State::Start(call) => match call.next(config, input, now) {
                 Err(err) if err.outcome_unknown() || err.status() == Some(409) => {
