@@ -27,7 +27,7 @@ for t in "${targets[@]}"; do
   # Replay every input; set aside the one that crashes, until none does.
   set_aside=0
   while ! (cd "$work" && "$bin/$t" -runs=1 -rss_limit_mb=2048 -timeout=10 ./* >"$dir/screen.log" 2>&1); do
-    bad=$(grep -o '^Running: [^ ]*' "$dir/screen.log" | tail -1 | sed 's/^Running: //')
+    bad=$(grep -ao '^Running: [^ ]*' "$dir/screen.log" | tail -1 | sed 's/^Running: //' || true)
     [ -n "$bad" ] && [ -f "$work/$bad" ] || break
     mv "$work/$bad" "$dir/set-aside/"
     set_aside=$(( set_aside + 1 ))
@@ -42,8 +42,9 @@ for t in "${targets[@]}"; do
       -dict="$FUZZ_DIR/dict/$t.dict" -print_final_stats=1 -artifact_prefix="$dir/" >"$log" 2>&1; then
       crashes=$(( crashes + 1 ))
     fi
-    n=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-    [ -n "$n" ] || n=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
+    # -a: a crash log holds the crashing bytes; || true: no stats line must not end the campaign.
+    n=$(grep -ao 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)
+    [ -n "$n" ] || n=$(grep -ao '^#[0-9]*' "$log" | tail -1 | tr -d '#' || true)
     execs=$(( execs + ${n:-0} ))
   done
   cp -n "$work/"* "$FUZZ_DIR/corpus/$t/" 2>/dev/null || true
