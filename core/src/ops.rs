@@ -66,6 +66,13 @@ impl Op {
                 | Op::Token
         )
     }
+
+    /// True when a success whose body could not be read may be asked for again: the reads and the
+    /// token request. A finalize or refresh that answered 2xx has done its work, so a second one
+    /// would only report a conflict.
+    pub fn reread_safe(&self) -> bool {
+        matches!(self, Op::GetAttestation | Op::GetAcceptance | Op::Token)
+    }
 }
 
 /// One API operation: how to build its request and read its response.

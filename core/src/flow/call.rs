@@ -1,5 +1,6 @@
 //! [`Call`]: one operation as a machine, with bounded retries for the operations that are safe to
-//! repeat (GETs, finalize, refresh) on 408/429/502/503/504 and transport errors.
+//! repeat (GETs, finalize, refresh, token) on 408/429/502/503/504 and transport errors, and for the
+//! reads and the token request also on a 2xx body cut short (empty or incomplete JSON).
 
 use std::time::Duration;
 
@@ -116,7 +117,23 @@ impl<O: Operation> Machine for Call<O> {
                     Ok(wait) => Ok(Step::Sleep(wait)),
                     Err(_) => self.op.parse(&resp, now).map(Step::Done),
                 },
-                None => self.op.parse(&resp, now).map(Step::Done),
+                None => match self.op.parse(&resp, now) {
+                    Ok(output) => Ok(Step::Done(output)),
+                    // A success whose body ended early (empty, or JSON cut short by the
+                    // connection) is read again where that is safe; the last error stands.
+                    Err(err @ Error::Decode { .. })
+                        if (200..300).contains(&resp.status)
+                            && cut_short(&resp.body)
+                            && self.op.op().reread_safe()
+                            && self.may_retry() =>
+                    {
+                        match self.wait(None, now) {
+                            Ok(wait) => Ok(Step::Sleep(wait)),
+                            Err(_) => Err(err),
+                        }
+                    }
+                    Err(err) => Err(err),
+                },
             },
             Input::TransportError(message) => {
                 if self.may_retry() {
@@ -128,4 +145,10 @@ impl<O: Operation> Machine for Call<O> {
             }
         }
     }
+}
+
+/// True when `body` is JSON that ends before its value does (empty, or cut in the middle), as
+/// opposed to a whole document the core refused: only the first is worth reading again.
+fn cut_short(body: &str) -> bool {
+    serde_json::from_str::<serde::de::IgnoredAny>(body).is_err_and(|e| e.is_eof())
 }
