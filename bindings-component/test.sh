@@ -34,7 +34,7 @@ step "rust host (wasmtime): lint, vectors, sandbox scenarios, imports"
 step "node host (jco transpile)"
 if [ -d "$here/node" ]; then
   (cd "$here/node" && { [ -x node_modules/.bin/jco ] || timeout 600 npm install --no-audit --no-fund; } \
-    && rm -rf gen && node_modules/.bin/jco transpile "$MCA_COMPONENT" -o gen --name mca_attestation --no-nodejs-compat -q \
+    && rm -rf gen && node_modules/.bin/jco transpile "$MCA_COMPONENT" -o gen --name mca_attestation --instantiation sync --no-nodejs-compat -q \
     && node_modules/.bin/jco wit "$MCA_COMPONENT" > gen/world.wit \
     && node --test test/)
 fi

@@ -14,7 +14,10 @@ fn main() -> Result<()> {
         .module(&module)?
         .validate(true)
         .encode()?;
-    std::fs::write(output, &component).with_context(|| format!("writing {output}"))?;
+    // Unchanged output is not rewritten, so that the hosts' caches of compiled code stay valid.
+    if std::fs::read(output).ok().as_deref() != Some(component.as_slice()) {
+        std::fs::write(output, &component).with_context(|| format!("writing {output}"))?;
+    }
     println!("{output}: {} bytes", component.len());
     Ok(())
 }
