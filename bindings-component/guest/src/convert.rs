@@ -64,9 +64,14 @@ pub fn error_view(error: &Error, cancelled: bool) -> wit::ErrorView {
         | Error::Decode { message, .. } => Some(message.clone()),
         _ => problem.and_then(|p| p.detail.clone()),
     };
+    let message = match error {
+        // The core reports the host's cancellation as a stop (`deadline`); the view says what it was.
+        Error::Deadline { message } if cancelled => format!("cancelled: {message}"),
+        _ => error.to_string(),
+    };
     wit::ErrorView {
         kind: kind(error, cancelled),
-        message: error.to_string(),
+        message,
         status: error.status(),
         code: problem.and_then(|p| p.code.clone()),
         title: problem.and_then(|p| p.title.clone()),

@@ -72,13 +72,15 @@ impl Platform for HostPlatform {
 }
 
 /// Runs a future to completion on this thread. The core's futures only wait on this platform's
-/// (ready) futures and an uncontended lock, so this returns after the first poll.
-pub fn block_on<F: Future>(future: F) -> F::Output {
+/// (ready) futures and an uncontended lock (one call at a time per instance), so the first poll
+/// finishes; anything else is reported as an internal `config` error instead of spinning.
+pub fn block_on<T, F: Future<Output = Result<T, Error>>>(future: F) -> Result<T, Error> {
     let mut future = pin!(future);
     let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(value) = future.as_mut().poll(&mut cx) {
-            return value;
-        }
+    match future.as_mut().poll(&mut cx) {
+        Poll::Ready(value) => value,
+        Poll::Pending => Err(Error::config(
+            "internal: the call waited on something other than the host",
+        )),
     }
 }

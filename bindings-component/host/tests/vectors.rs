@@ -520,3 +520,34 @@ fn flow_vectors() {
     }
     report("flow", cases.len(), failures);
 }
+
+/// A host that cancels (`send-error::cancelled`) ends the call at once with kind `cancelled`:
+/// no retry, unlike a transport failure (which a safe call retries).
+#[test]
+fn cancelled_send_stops_the_call_as_cancelled() {
+    struct Cancelling(Rc<RefCell<u32>>);
+    impl Host for Cancelling {
+        fn send(&mut self, _: wit::HttpRequest) -> Result<wit::HttpResponse, wit::SendError> {
+            *self.0.borrow_mut() += 1;
+            Err(wit::SendError::Cancelled("the caller gave up".into()))
+        }
+        fn sleep(&mut self, _: u64) {}
+        fn now(&mut self) -> i64 {
+            1_764_072_000_000
+        }
+        fn event(&mut self, _: wit::FlowEvent) {}
+    }
+    let sent = Rc::new(RefCell::new(0));
+    let mut inst = runtime().instantiate(Cancelling(sent.clone())).unwrap();
+    let client = inst
+        .open(&json::client_options(None, None))
+        .unwrap()
+        .unwrap();
+    let org = "11111111-1111-4111-8111-111111111111";
+    let err = json::call(&mut inst, client, "get_acceptance", org, &Value::Null)
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(err.kind, wit::ErrorKind::Cancelled, "{}", err.message);
+    assert_eq!(err.message, "cancelled: the caller gave up");
+    assert_eq!(*sent.borrow(), 1, "a cancelled request is not retried");
+}
