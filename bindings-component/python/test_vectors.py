@@ -242,5 +242,27 @@ class Vectors(unittest.TestCase):
         self.report("flow", file["cases"], failures)
 
 
+class Cost(unittest.TestCase):
+    def test_per_operation_cost(self) -> None:
+        import time
+        n = 1000
+        host = Scripted(ms("2026-11-25T12:00:00Z"), always={"status": 200, "headers": {"Content-Type": "application/json"},
+                                                         "body": "{\"accepted\": true, \"acceptedVia\": [\"PartnerAttestation\"], \"acceptanceViaPartnerAttestation\": {\"signer\": {\"firstName\": \"Ada\", \"lastName\": \"Lovelace\", \"emailAddress\": \"ada@example.com\", \"phoneNumber\": \"+46701234567\"}, \"mcaInfoTemplateId\": \"tpl-42\", \"acceptanceDate\": \"2026-11-25T10:00:00Z\"}, \"lastSyncDate\": \"2026-11-25T11:59:00Z\"}"})
+        inst = RUNTIME.instantiate(host)
+        client = inst.open(ch.client_options())
+        org = "11111111-1111-4111-8111-111111111111"
+        t = time.perf_counter()
+        for _ in range(n):
+            self.assertTrue(client.get_acceptance(org).accepted)
+        op = (time.perf_counter() - t) / n
+        body = ch.start_in({"signer": {"firstName": "Ada", "lastName": "Lovelace", "emailAddress": "ada@example.com",
+                                       "phoneNumber": "+46 70 123 45 67"}, "country": "se", "acceptanceDate": "2026-11-25T10:00:00Z"})
+        t = time.perf_counter()
+        for _ in range(n):
+            inst.validate_start_attestation(body, "2026-11-25T12:00:00Z")
+        print(f"\npython (wasmtime-py): get_acceptance {op * 1e6:.1f} us/op, "
+              f"validate_start_attestation {(time.perf_counter() - t) / n * 1e6:.1f} us/op")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -551,3 +551,46 @@ fn cancelled_send_stops_the_call_as_cancelled() {
     assert_eq!(err.message, "cancelled: the caller gave up");
     assert_eq!(*sent.borrow(), 1, "a cancelled request is not retried");
 }
+
+/// Per-operation cost through the component: `get_acceptance` (build the request, the host's
+/// scripted 200, parse) and `validate_start_attestation`, each 1000 times on one instance.
+#[test]
+fn per_operation_cost() {
+    let n = 1000;
+    let (mut host, _log) = scripted(1_764_072_000_000);
+    host.always = Some(
+        json!({"status": 200, "headers": {"Content-Type": "application/json"},
+        "body": "{\"accepted\": true, \"acceptedVia\": [\"PartnerAttestation\"], \"acceptanceViaPartnerAttestation\": {\"signer\": {\"firstName\": \"Ada\", \"lastName\": \"Lovelace\", \"emailAddress\": \"ada@example.com\", \"phoneNumber\": \"+46701234567\"}, \"mcaInfoTemplateId\": \"tpl-42\", \"acceptanceDate\": \"2026-11-25T10:00:00Z\"}, \"lastSyncDate\": \"2026-11-25T11:59:00Z\"}"}),
+    );
+    let mut inst = runtime().instantiate(host).unwrap();
+    let client = inst
+        .open(&json::client_options(None, None))
+        .unwrap()
+        .unwrap();
+    let org = "11111111-1111-4111-8111-111111111111";
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        let (api, store) = inst.api();
+        let got = api
+            .client()
+            .call_get_acceptance(store, Instance::handle(client), org);
+        assert!(got.unwrap().unwrap().accepted);
+    }
+    let op = t.elapsed();
+    let body = json::start_in(
+        &json!({"signer": {"firstName": "Ada", "lastName": "Lovelace",
+        "emailAddress": "ada@example.com", "phoneNumber": "+46 70 123 45 67"},
+        "country": "se", "acceptanceDate": "2026-11-25T10:00:00Z"}),
+    );
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        let (api, store) = inst.api();
+        let v = api.call_validate_start_attestation(store, &body, Some("2026-11-25T12:00:00Z"));
+        assert!(v.unwrap().is_ok());
+    }
+    eprintln!(
+        "wasmtime: get_acceptance {:.1} us/op, validate_start_attestation {:.1} us/op",
+        op.as_secs_f64() * 1e6 / f64::from(n),
+        t.elapsed().as_secs_f64() * 1e6 / f64::from(n)
+    );
+}

@@ -211,3 +211,20 @@ test('flow vectors', () => {
   }
   report('flow', file.cases, failures);
 });
+
+test('per-operation cost', () => {
+  const n = 1000;
+  const host = scripted(Date.parse('2026-11-25T12:00:00Z'), { always: { status: 200, headers: { 'Content-Type': 'application/json' },
+    body: "{\"accepted\": true, \"acceptedVia\": [\"PartnerAttestation\"], \"acceptanceViaPartnerAttestation\": {\"signer\": {\"firstName\": \"Ada\", \"lastName\": \"Lovelace\", \"emailAddress\": \"ada@example.com\", \"phoneNumber\": \"+46701234567\"}, \"mcaInfoTemplateId\": \"tpl-42\", \"acceptanceDate\": \"2026-11-25T10:00:00Z\"}, \"lastSyncDate\": \"2026-11-25T11:59:00Z\"}" } });
+  const api = instantiate(host);
+  const client = api.Client.open(clientOptions());
+  const org = '11111111-1111-4111-8111-111111111111';
+  let t = performance.now();
+  for (let i = 0; i < n; i++) assert.equal(client.getAcceptance(org).accepted, true);
+  const op = (performance.now() - t) / n;
+  const body = startIn({ signer: { firstName: 'Ada', lastName: 'Lovelace', emailAddress: 'ada@example.com', phoneNumber: '+46 70 123 45 67' },
+    country: 'se', acceptanceDate: '2026-11-25T10:00:00Z' });
+  t = performance.now();
+  for (let i = 0; i < n; i++) api.validateStartAttestation(body, '2026-11-25T12:00:00Z');
+  console.log(`node (jco): get_acceptance ${(op * 1000).toFixed(1)} us/op, validate_start_attestation ${((performance.now() - t) / n * 1000).toFixed(1)} us/op`);
+});
