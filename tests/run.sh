@@ -49,6 +49,12 @@ for suite in spec/check.sh npm/test.sh python/test.sh kotlin/test.sh; do
   bash "$suite"
 done
 
+# The core as a WebAssembly component (issue 16): wit-bindgen guest + wit-component, run by three
+# hosts — wasmtime (Rust), jco (Node), wasmtime-py (Python) — on every vector and the sandbox
+# scenarios; prints the component size and instantiate times. Own Cargo workspace (wasmtime).
+section "bindings-component/test.sh"
+timeout 2400 bash bindings-component/test.sh
+
 # Race and fault matrix, quick subset (issue 11; tests/reliability/README.md). Reuses the wheel and the
 # npm build of the suites above. NOTE: until the core fixes of issue 11 (the waiting-ensure 404 race,
 # single-flight token refresh) are merged this section FAILS by design — docs/reliability.md shows the
