@@ -390,9 +390,16 @@ fn faults_map_to_exit_codes() {
     assert_eq!(r.code, 5, "{}{}", r.stdout, r.stderr);
     assert_eq!(r.json()["error"]["kind"], "transport");
 
-    // A truncated success body: decode → 5.
+    // A success body cut short once: read again by the core, exit 0.
     let o = org();
     sb.fault(json!({"op": "get_acceptance", "org": o, "fault": "truncated"}));
+    let r = run(sb.mca().args(["acceptance", "get", "--json", "--org", &o]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.json()["accepted"], false);
+
+    // Cut short on every attempt: decode → 5.
+    let o = org();
+    sb.fault(json!({"op": "get_acceptance", "org": o, "fault": "truncated", "count": 3}));
     let r = run(sb.mca().args(["acceptance", "get", "--json", "--org", &o]));
     assert_eq!(r.code, 5, "{}{}", r.stdout, r.stderr);
     assert_eq!(r.json()["error"]["kind"], "decode");
