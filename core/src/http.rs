@@ -12,7 +12,7 @@ use crate::ids::ResellerId;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum Op {
     /// POST csp/mca/attestation
     StartAttestation,
@@ -70,7 +70,7 @@ impl Op {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum Method {
     /// GET
     Get,
@@ -96,7 +96,7 @@ impl Method {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 // The redacting `Debug` becomes `toString`/`__repr__` in the uniffi bindings.
 #[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Header {
     /// Header name.
     pub name: String,
@@ -133,7 +133,7 @@ impl fmt::Debug for Header {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 // The redacting `Debug` becomes `toString`/`__repr__` in the uniffi bindings.
 #[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct HttpRequest {
     /// Which operation this is (for logs, metrics and progress callbacks; not sent).
     pub op: Op,
@@ -193,7 +193,7 @@ impl fmt::Debug for HttpRequest {
 /// A response the platform received.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct HttpResponse {
     /// Status code.
     pub status: u16,
