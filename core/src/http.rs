@@ -31,6 +31,17 @@ pub enum Op {
 }
 
 impl Op {
+    /// Every operation, in declaration order.
+    pub const ALL: [Op; 7] = [
+        Op::StartAttestation,
+        Op::GetAttestation,
+        Op::FinalizeAttestation,
+        Op::GetAcceptance,
+        Op::RefreshAcceptance,
+        Op::AddCspService,
+        Op::Token,
+    ];
+
     /// The stable snake_case name.
     pub fn name(&self) -> &'static str {
         match self {
