@@ -12,7 +12,7 @@
 //!   (plain threads). Its platform futures are ready when created, so the core's driver runs to
 //!   completion on the calling thread.
 //!
-//! Model types and the error ([`mca_attestation::Error`]) come from the core's uniffi namespace
+//! Model types and the error ([`mca_attestation::McaError`]) come from the core's uniffi namespace
 //! `mca_attestation`; this crate's own items live in namespace `mca_uniffi`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -29,9 +29,9 @@ use mca_attestation::http::{DEFAULT_REQUEST_TIMEOUT, MAX_RESPONSE_BYTES};
 
 use mca_attestation::{
     validate, Acceptance, AddCspService, Attestation, AttestationStarted, Auth, ClientConfig,
-    Credentials, CspServiceAdded, EnsureOptions, EnsureOutcome, Error, FlowEvent, HttpRequest,
-    HttpResponse, OrganizationId, Platform, PollOptions, RefreshOutcome, Session, StartAttestation,
-    Timestamp, Token,
+    Credentials, CspServiceAdded, EnsureOptions, EnsureOutcome, FlowEvent, HttpRequest,
+    HttpResponse, McaError, OrganizationId, Platform, PollOptions, RefreshOutcome, Session,
+    StartAttestation, Timestamp, Token,
 };
 
 uniffi::setup_scaffolding!("mca_uniffi");
@@ -64,10 +64,10 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for TransportError {
 }
 
 impl TransportError {
-    fn into_core(self) -> Error {
+    fn into_core(self) -> McaError {
         match self {
-            TransportError::Failed { message } => Error::Transport { message },
-            TransportError::Aborted { message } => Error::Config {
+            TransportError::Failed { message } => McaError::Transport { message },
+            TransportError::Aborted { message } => McaError::Config {
                 message: format!("transport aborted: {message}"),
             },
         }
@@ -172,7 +172,7 @@ pub struct ClientOptions {
     pub token_url: Option<String>,
 }
 
-fn session(options: &ClientOptions) -> Result<Session, Error> {
+fn session(options: &ClientOptions) -> Result<Session, McaError> {
     let mut config = ClientConfig::new(&options.base_url, &options.reseller_id, &options.binding)?;
     if let Some(url) = &options.token_url {
         config = config.with_token_url(url)?;
@@ -182,7 +182,7 @@ fn session(options: &ClientOptions) -> Result<Session, Error> {
     Ok(Session::new(config, options.auth.to_auth()))
 }
 
-fn org(id: &str) -> Result<OrganizationId, Error> {
+fn org(id: &str) -> Result<OrganizationId, McaError> {
     OrganizationId::parse(id)
 }
 
@@ -191,9 +191,9 @@ type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 /// A host transport's response, refused as a `transport` error when its body is larger than the
 /// core's [`MAX_RESPONSE_BYTES`] (the default transports stop reading there; this also covers a
 /// caller's own transport, so the core never parses an unbounded body).
-fn within_cap(response: HttpResponse) -> Result<HttpResponse, Error> {
+fn within_cap(response: HttpResponse) -> Result<HttpResponse, McaError> {
     if response.body.len() > MAX_RESPONSE_BYTES {
-        return Err(Error::transport(format!(
+        return Err(McaError::transport(format!(
             "response body exceeds {MAX_RESPONSE_BYTES} bytes"
         )));
     }
@@ -208,7 +208,7 @@ struct AsyncHost {
 }
 
 impl Platform for AsyncHost {
-    type SendFuture = BoxFuture<Result<HttpResponse, Error>>;
+    type SendFuture = BoxFuture<Result<HttpResponse, McaError>>;
     type SleepFuture = BoxFuture<()>;
 
     fn send(&self, request: HttpRequest) -> Self::SendFuture {
@@ -246,7 +246,7 @@ struct BlockingHost {
 }
 
 impl Platform for BlockingHost {
-    type SendFuture = std::future::Ready<Result<HttpResponse, Error>>;
+    type SendFuture = std::future::Ready<Result<HttpResponse, McaError>>;
     type SleepFuture = std::future::Ready<()>;
 
     fn send(&self, request: HttpRequest) -> Self::SendFuture {
@@ -321,7 +321,7 @@ impl McaClient {
         transport: Arc<dyn HttpTransport>,
         runtime: Arc<dyn Runtime>,
         listener: Option<Arc<dyn EventListener>>,
-    ) -> Result<Arc<Self>, Error> {
+    ) -> Result<Arc<Self>, McaError> {
         Ok(Arc::new(Self {
             session: session(&options)?,
             host: AsyncHost {
@@ -346,22 +346,25 @@ impl McaClient {
     pub fn validate_start_attestation(
         &self,
         input: StartAttestation,
-    ) -> Result<StartAttestation, Error> {
+    ) -> Result<StartAttestation, McaError> {
         validate::start_attestation(&input, self.host.now())
     }
 
     /// Validates and normalises an add-CSP-service body against the host clock; sends nothing.
-    pub fn validate_add_csp_service(&self, input: AddCspService) -> Result<AddCspService, Error> {
+    pub fn validate_add_csp_service(
+        &self,
+        input: AddCspService,
+    ) -> Result<AddCspService, McaError> {
         validate::add_csp_service(&input, self.host.now())
     }
 
     /// Normalises an organisation GUID (`invalid` at `/organizationId` otherwise).
-    pub fn normalize_organization_id(&self, organization_id: String) -> Result<String, Error> {
+    pub fn normalize_organization_id(&self, organization_id: String) -> Result<String, McaError> {
         org(&organization_id).map(|o| o.to_string())
     }
 
     /// A valid access token (cached or fetched; password auth only).
-    pub async fn token(&self) -> Result<Token, Error> {
+    pub async fn token(&self) -> Result<Token, McaError> {
         self.session.token(&self.host).await
     }
 
@@ -370,7 +373,7 @@ impl McaClient {
         &self,
         organization_id: String,
         input: StartAttestation,
-    ) -> Result<AttestationStarted, Error> {
+    ) -> Result<AttestationStarted, McaError> {
         let org = org(&organization_id)?;
         self.session
             .start_attestation(&self.host, &org, input)
@@ -381,19 +384,19 @@ impl McaClient {
     pub async fn get_attestation(
         &self,
         organization_id: String,
-    ) -> Result<Option<Attestation>, Error> {
+    ) -> Result<Option<Attestation>, McaError> {
         let org = org(&organization_id)?;
         self.session.get_attestation(&self.host, &org).await
     }
 
     /// Finalizes an accepted attestation.
-    pub async fn finalize_attestation(&self, organization_id: String) -> Result<(), Error> {
+    pub async fn finalize_attestation(&self, organization_id: String) -> Result<(), McaError> {
         let org = org(&organization_id)?;
         self.session.finalize_attestation(&self.host, &org).await
     }
 
     /// The acceptance state.
-    pub async fn get_acceptance(&self, organization_id: String) -> Result<Acceptance, Error> {
+    pub async fn get_acceptance(&self, organization_id: String) -> Result<Acceptance, McaError> {
         let org = org(&organization_id)?;
         self.session.get_acceptance(&self.host, &org).await
     }
@@ -402,7 +405,7 @@ impl McaClient {
     pub async fn refresh_acceptance(
         &self,
         organization_id: String,
-    ) -> Result<RefreshOutcome, Error> {
+    ) -> Result<RefreshOutcome, McaError> {
         let org = org(&organization_id)?;
         self.session.refresh_acceptance(&self.host, &org).await
     }
@@ -412,7 +415,7 @@ impl McaClient {
         &self,
         organization_id: String,
         input: AddCspService,
-    ) -> Result<CspServiceAdded, Error> {
+    ) -> Result<CspServiceAdded, McaError> {
         let org = org(&organization_id)?;
         self.session.add_csp_service(&self.host, &org, input).await
     }
@@ -422,7 +425,7 @@ impl McaClient {
         &self,
         organization_id: String,
         options: PollOptions,
-    ) -> Result<mca_attestation::WaitOutcome, Error> {
+    ) -> Result<mca_attestation::WaitOutcome, McaError> {
         let org = org(&organization_id)?;
         self.session
             .wait_for_signature(&self.host, &org, options)
@@ -435,7 +438,7 @@ impl McaClient {
         organization_id: String,
         input: StartAttestation,
         options: EnsureOptions,
-    ) -> Result<EnsureOutcome, Error> {
+    ) -> Result<EnsureOutcome, McaError> {
         let org = org(&organization_id)?;
         self.session
             .ensure_accepted(&self.host, &org, input, options)
@@ -467,7 +470,7 @@ impl McaBlockingClient {
         transport: Arc<dyn BlockingHttpTransport>,
         runtime: Arc<dyn BlockingRuntime>,
         listener: Option<Arc<dyn EventListener>>,
-    ) -> Result<Arc<Self>, Error> {
+    ) -> Result<Arc<Self>, McaError> {
         Ok(Arc::new(Self {
             session: session(&options)?,
             host: BlockingHost {
@@ -492,22 +495,25 @@ impl McaBlockingClient {
     pub fn validate_start_attestation(
         &self,
         input: StartAttestation,
-    ) -> Result<StartAttestation, Error> {
+    ) -> Result<StartAttestation, McaError> {
         validate::start_attestation(&input, self.host.now())
     }
 
     /// Validates and normalises an add-CSP-service body against the host clock; sends nothing.
-    pub fn validate_add_csp_service(&self, input: AddCspService) -> Result<AddCspService, Error> {
+    pub fn validate_add_csp_service(
+        &self,
+        input: AddCspService,
+    ) -> Result<AddCspService, McaError> {
         validate::add_csp_service(&input, self.host.now())
     }
 
     /// Normalises an organisation GUID (`invalid` at `/organizationId` otherwise).
-    pub fn normalize_organization_id(&self, organization_id: String) -> Result<String, Error> {
+    pub fn normalize_organization_id(&self, organization_id: String) -> Result<String, McaError> {
         org(&organization_id).map(|o| o.to_string())
     }
 
     /// A valid access token (cached or fetched; password auth only).
-    pub fn token(&self) -> Result<Token, Error> {
+    pub fn token(&self) -> Result<Token, McaError> {
         block_on(self.session.token(&self.host))
     }
 
@@ -516,31 +522,34 @@ impl McaBlockingClient {
         &self,
         organization_id: String,
         input: StartAttestation,
-    ) -> Result<AttestationStarted, Error> {
+    ) -> Result<AttestationStarted, McaError> {
         let org = org(&organization_id)?;
         block_on(self.session.start_attestation(&self.host, &org, input))
     }
 
     /// The ongoing attestation, or none (404).
-    pub fn get_attestation(&self, organization_id: String) -> Result<Option<Attestation>, Error> {
+    pub fn get_attestation(
+        &self,
+        organization_id: String,
+    ) -> Result<Option<Attestation>, McaError> {
         let org = org(&organization_id)?;
         block_on(self.session.get_attestation(&self.host, &org))
     }
 
     /// Finalizes an accepted attestation.
-    pub fn finalize_attestation(&self, organization_id: String) -> Result<(), Error> {
+    pub fn finalize_attestation(&self, organization_id: String) -> Result<(), McaError> {
         let org = org(&organization_id)?;
         block_on(self.session.finalize_attestation(&self.host, &org))
     }
 
     /// The acceptance state.
-    pub fn get_acceptance(&self, organization_id: String) -> Result<Acceptance, Error> {
+    pub fn get_acceptance(&self, organization_id: String) -> Result<Acceptance, McaError> {
         let org = org(&organization_id)?;
         block_on(self.session.get_acceptance(&self.host, &org))
     }
 
     /// Asks for a re-sync of the acceptance state (429 is the value `AlreadyRunning`).
-    pub fn refresh_acceptance(&self, organization_id: String) -> Result<RefreshOutcome, Error> {
+    pub fn refresh_acceptance(&self, organization_id: String) -> Result<RefreshOutcome, McaError> {
         let org = org(&organization_id)?;
         block_on(self.session.refresh_acceptance(&self.host, &org))
     }
@@ -550,7 +559,7 @@ impl McaBlockingClient {
         &self,
         organization_id: String,
         input: AddCspService,
-    ) -> Result<CspServiceAdded, Error> {
+    ) -> Result<CspServiceAdded, McaError> {
         let org = org(&organization_id)?;
         block_on(self.session.add_csp_service(&self.host, &org, input))
     }
@@ -560,7 +569,7 @@ impl McaBlockingClient {
         &self,
         organization_id: String,
         options: PollOptions,
-    ) -> Result<mca_attestation::WaitOutcome, Error> {
+    ) -> Result<mca_attestation::WaitOutcome, McaError> {
         let org = org(&organization_id)?;
         block_on(self.session.wait_for_signature(&self.host, &org, options))
     }
@@ -571,7 +580,7 @@ impl McaBlockingClient {
         organization_id: String,
         input: StartAttestation,
         options: EnsureOptions,
-    ) -> Result<EnsureOutcome, Error> {
+    ) -> Result<EnsureOutcome, McaError> {
         let org = org(&organization_id)?;
         block_on(
             self.session
@@ -621,6 +630,6 @@ pub fn evidence_to_json(evidence: mca_attestation::AcceptanceEvidence) -> String
 
 /// The core's one-line message for an error (never contains secrets or signer details).
 #[uniffi::export]
-pub fn describe_error(error: Error) -> String {
+pub fn describe_error(error: McaError) -> String {
     error.to_string()
 }

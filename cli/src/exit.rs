@@ -1,6 +1,6 @@
 //! Exit codes, mapped from the core's error kinds in this one place, and how failures are shown.
 
-use mca_attestation::Error;
+use mca_attestation::{ErrorView, McaError};
 use serde_json::json;
 
 /// Success.
@@ -20,7 +20,7 @@ pub const DEADLINE: u8 = 6;
 /// `--fail-on` matched at least one organisation (`report`, `ensure`); used for nothing else.
 pub const FAIL_ON: u8 = 7;
 
-/// The exit code for an error kind of the core (`Error::kind()`).
+/// The exit code for an error kind of the core (`McaError::kind()`).
 pub fn code_for_kind(kind: &str) -> u8 {
     match kind {
         "invalid" | "config" => INVALID,
@@ -36,7 +36,7 @@ pub fn code_for_kind(kind: &str) -> u8 {
 #[derive(Debug)]
 pub enum Failure {
     /// An error of the core (or the platform), with its kind.
-    Core(Error),
+    Core(McaError),
     /// A local problem, with its exit code.
     Local {
         /// Exit code.
@@ -48,8 +48,8 @@ pub enum Failure {
     Silent(u8),
 }
 
-impl From<Error> for Failure {
-    fn from(e: Error) -> Self {
+impl From<McaError> for Failure {
+    fn from(e: McaError) -> Self {
         Failure::Core(e)
     }
 }
@@ -83,14 +83,14 @@ impl Failure {
     pub fn report(&self, json_output: bool) {
         match self {
             Failure::Core(e) if json_output => println!("{}", json!({ "error": error_json(e) })),
-            Failure::Core(Error::Invalid { violations }) => {
+            Failure::Core(McaError::Invalid { violations }) => {
                 eprintln!(
                     "error (invalid): {} violation{}",
                     violations.len(),
                     if violations.len() == 1 { "" } else { "s" }
                 );
                 for v in violations {
-                    eprintln!("  {}: {}", display_pointer(&v.pointer), v.detail);
+                    eprintln!("  {}: {}", display_pointer(v.pointer.as_deref()), v.detail);
                 }
             }
             Failure::Core(e) => {
@@ -113,43 +113,19 @@ impl Failure {
     }
 }
 
-/// An error as flat JSON for scripts: `kind`, `message`, and where known `status`, `code`, `title`,
-/// `detail`, `traceId`, `retryAfterMs`, `violations` (`{pointer, detail}`), `bodyExcerpt`.
-pub fn error_json(e: &Error) -> serde_json::Value {
-    let mut out = serde_json::Map::new();
-    out.insert("kind".into(), json!(e.kind()));
-    out.insert("message".into(), json!(e.to_string()));
-    if let Some(status) = e.status() {
-        out.insert("status".into(), json!(status));
-    }
-    if let Some(p) = e.problem() {
-        for (key, value) in [
-            ("code", &p.code),
-            ("title", &p.title),
-            ("detail", &p.detail),
-            ("traceId", &p.trace_id),
-        ] {
-            if let Some(v) = value {
-                out.insert(key.into(), json!(v));
-            }
-        }
-    }
-    if let Some(d) = e.retry_after() {
-        out.insert("retryAfterMs".into(), json!(d.as_millis() as u64));
-    }
-    out.insert("violations".into(), json!(e.violations()));
-    if let Error::Decode { body_excerpt, .. } = e {
-        out.insert("bodyExcerpt".into(), json!(body_excerpt));
-    }
-    serde_json::Value::Object(out)
+/// An error as flat JSON for scripts: the core's [`ErrorView`] (`kind`, `message`, `status`, `code`,
+/// `title`, `detail`, `violations` (`{pointer, detail}`), `retryAfterMs`, `traceId`, `bodyExcerpt`,
+/// `problem`; `null` where absent), the same members as every binding's error.
+pub fn error_json(e: &McaError) -> serde_json::Value {
+    serde_json::to_value(ErrorView::from(e)).unwrap_or_else(|_| json!({"kind": e.kind()}))
 }
 
-/// A pointer for display (`(document)` for the whole document).
-pub fn display_pointer(pointer: &str) -> &str {
-    if pointer.is_empty() {
-        "(document)"
-    } else {
-        pointer
+/// A pointer for display (`(document)` for the whole document, `(general)` for none).
+pub fn display_pointer(pointer: Option<&str>) -> &str {
+    match pointer {
+        None => "(general)",
+        Some("") => "(document)",
+        Some(pointer) => pointer,
     }
 }
 

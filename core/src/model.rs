@@ -14,7 +14,7 @@ use crate::timestamp::Timestamp;
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 // The redacting `Debug` becomes `toString`/`__repr__` in the uniffi bindings.
 #[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Signer {
     /// Given name.
     pub first_name: String,
@@ -53,7 +53,7 @@ impl fmt::Debug for Signer {
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct StartAttestation {
     /// Who accepts.
     pub signer: Signer,
@@ -71,14 +71,13 @@ pub struct StartAttestation {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct AttestationStarted {
     /// Id of the new attestation.
     pub attestation_id: String,
     /// Link to send to the signer.
     pub agreement_link: String,
     /// When the link stops working.
-    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub expires_at: Timestamp,
 }
 
@@ -86,7 +85,7 @@ pub struct AttestationStarted {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum AttestationStatus {
     /// 0: not specified.
     Unspecified,
@@ -124,7 +123,7 @@ impl AttestationStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct McaInfo {
     /// BCP 47 language.
     pub language: Option<String>,
@@ -138,7 +137,7 @@ pub struct McaInfo {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Attestation {
     /// Attestation id.
     pub attestation_id: String,
@@ -147,7 +146,6 @@ pub struct Attestation {
     /// Template and locale.
     pub mca_info: McaInfo,
     /// Acceptance date given at start.
-    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
     pub acceptance_date: Option<Timestamp>,
     /// Known status.
     pub status: AttestationStatus,
@@ -156,7 +154,6 @@ pub struct Attestation {
     /// Link for the signer.
     pub agreement_link: String,
     /// When the link expires.
-    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
     pub expires_at: Option<Timestamp>,
 }
 
@@ -181,14 +178,13 @@ impl Attestation {
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct PartnerAttestationAcceptance {
     /// Who accepted.
     pub signer: Option<Signer>,
     /// Template id (the guide's `mcaInfoTemplateId`).
     pub template_id: Option<String>,
     /// When they accepted.
-    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
     pub acceptance_date: Option<Timestamp>,
 }
 
@@ -196,7 +192,7 @@ pub struct PartnerAttestationAcceptance {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Acceptance {
     /// True when any acceptance exists; no further acceptance is needed.
     pub accepted: bool,
@@ -205,7 +201,6 @@ pub struct Acceptance {
     /// Present when accepted through partner attestation.
     pub partner_attestation: Option<PartnerAttestationAcceptance>,
     /// Last sync with Microsoft.
-    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
     pub last_sync_date: Option<Timestamp>,
 }
 
@@ -229,14 +224,14 @@ impl Acceptance {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum RefreshOutcome {
     /// 202: a sync started.
     Started,
     /// 429: a sync is already running.
     AlreadyRunning {
         /// From `Retry-After`, when sent.
-        #[serde(with = "crate::model::opt_millis", rename = "retryAfterMs")]
+        #[serde(with = "crate::timestamp::opt_millis", rename = "retryAfterMs")]
         #[cfg_attr(feature = "wasm", tsify(type = "number | null"))]
         retry_after: Option<Duration>,
     },
@@ -246,7 +241,7 @@ pub enum RefreshOutcome {
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct PartnerAttestation {
     /// Must be true: Cloudmore runs the whole attestation.
     pub automatic_flow: bool,
@@ -266,7 +261,7 @@ pub struct PartnerAttestation {
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct AddCspService {
     /// Service id, if the caller has one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -316,29 +311,66 @@ pub struct AddCspService {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct CspServiceAdded {
     /// HTTP status of the success (2xx).
     pub status: u16,
     /// The response body as sent (may be empty).
     pub body: String,
     /// Evidence of the automatic attestation, when `partnerAttestation` was sent.
-    pub evidence: Option<crate::evidence::AcceptanceEvidence>,
+    pub evidence: Option<AcceptanceEvidence>,
 }
 
-/// Serde helper: `Option<Duration>` as whole milliseconds.
-pub(crate) mod opt_millis {
-    use serde::{Deserialize, Deserializer, Serializer};
-    use std::time::Duration;
+/// How the acceptance was collected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+pub enum FlowKind {
+    /// Start → signer accepts via the agreement link → finalize.
+    Manual,
+    /// Add CSP service with `partnerAttestation.automaticFlow = true`.
+    Automatic,
+}
 
-    pub fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
-        match d {
-            Some(d) => s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
-            None => s.serialize_none(),
-        }
-    }
+/// Proof of customer acceptance, serialisable to JSON. Times are as observed by the SDK
+/// (`signed_at` is when the SDK first saw status 2). Signer details are redacted in `Debug` only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
+pub struct AcceptanceEvidence {
+    /// Manual or automatic.
+    pub flow: FlowKind,
+    /// Organisation (lowercase GUID).
+    pub organization_id: String,
+    /// Attestation id (manual flow).
+    pub attestation_id: Option<String>,
+    /// Who accepted.
+    pub signer: Signer,
+    /// Agreement language.
+    pub language: Option<String>,
+    /// Customer country.
+    pub country: Option<String>,
+    /// Microsoft template id.
+    pub template_id: Option<String>,
+    /// Acceptance date given at start.
+    pub acceptance_date: Option<Timestamp>,
+    /// Link the signer used.
+    pub agreement_link: Option<String>,
+    /// When the attestation was started (or first seen, when reused).
+    pub started_at: Option<Timestamp>,
+    /// When status 2 (accepted) was first seen.
+    pub signed_at: Option<Timestamp>,
+    /// When finalize succeeded.
+    pub finalized_at: Option<Timestamp>,
+    /// When the acceptance state showed the acceptance.
+    pub confirmed_at: Option<Timestamp>,
+}
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
-        Ok(Option::<u64>::deserialize(d)?.map(Duration::from_millis))
+impl AcceptanceEvidence {
+    /// Pretty JSON (camelCase members, RFC 3339 times).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
     }
 }

@@ -16,6 +16,8 @@ use time::OffsetDateTime;
 /// outside years 0001–9999 in UTC; an instant in the last microsecond of 9999 (such as .NET's
 /// `DateTime.MaxValue`, `9999-12-31T23:59:59.9999999Z`) reads as `MAX`; arithmetic saturates.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+// In TypeScript a timestamp is its RFC 3339 text.
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(type = "string"))]
 pub struct Timestamp(OffsetDateTime);
 
 /// `0001-01-01T00:00:00Z` as Unix nanoseconds.
@@ -184,6 +186,23 @@ uniffi::custom_type!(Timestamp, std::time::SystemTime, {
     lower: |t| t.to_system_time(),
     try_lift: |t| Ok(Timestamp::from_system_time(t)),
 });
+
+/// Serde helper: `Option<Duration>` as whole milliseconds.
+pub(crate) mod opt_millis {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+
+    pub fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+        Ok(Option::<u64>::deserialize(d)?.map(Duration::from_millis))
+    }
+}
 
 #[cfg(test)]
 mod tests {

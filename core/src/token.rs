@@ -7,10 +7,11 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::error::Error;
+use crate::decode::parse_problem;
+use crate::error::McaError;
+use crate::error::Problem;
 use crate::http::{ClientConfig, HttpRequest, HttpResponse, Method};
 use crate::ops::{Op, Operation};
-use crate::problem::{parse_problem, Problem};
 use crate::redact::scrub_values;
 use crate::timestamp::Timestamp;
 
@@ -50,7 +51,7 @@ pub fn expires_in(value: &Value) -> Option<Duration> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum ClientAuth {
     /// `Authorization: Basic base64(id:secret)` (default).
     #[default]
@@ -65,7 +66,7 @@ pub enum ClientAuth {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 // The redacting `Debug` becomes `toString`/`__repr__` in the uniffi bindings.
 #[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Credentials {
     /// API user name.
     pub username: String,
@@ -77,7 +78,8 @@ pub struct Credentials {
     /// OAuth client secret.
     #[cfg_attr(feature = "wasm", tsify(optional))]
     pub client_secret: Option<String>,
-    /// How the client id and secret are sent.
+    /// How the client id and secret are sent (`basic` when absent).
+    #[cfg_attr(feature = "wasm", tsify(optional))]
     pub client_auth: ClientAuth,
     /// Scope; `api` when absent.
     #[cfg_attr(feature = "wasm", tsify(optional))]
@@ -105,17 +107,15 @@ impl fmt::Debug for Credentials {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 // The redacting `Debug` becomes `toString`/`__repr__` in the uniffi bindings.
 #[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Token {
     /// The bearer token.
     pub access_token: String,
     /// Usually `Bearer`.
     pub token_type: String,
     /// When it was issued (the `now` of parsing).
-    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub issued_at: Timestamp,
     /// `issued_at + expires_in`.
-    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub expires_at: Timestamp,
     /// Granted scope.
     pub scope: Option<String>,
@@ -170,10 +170,12 @@ impl Operation for TokenOp {
     fn op(&self) -> Op {
         Op::Token
     }
-    fn request(&self, config: &ClientConfig, _now: Timestamp) -> Result<HttpRequest, Error> {
+    fn request(&self, config: &ClientConfig, _now: Timestamp) -> Result<HttpRequest, McaError> {
         let c = &self.credentials;
         if c.username.is_empty() || c.password.is_empty() {
-            return Err(Error::config("credentials need a username and a password"));
+            return Err(McaError::config(
+                "credentials need a username and a password",
+            ));
         }
         let mut form = form_urlencoded::Serializer::new(String::new());
         form.append_pair("grant_type", "password")
@@ -201,22 +203,22 @@ impl Operation for TokenOp {
         }
         Ok(req)
     }
-    fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<Token, Error> {
+    fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<Token, McaError> {
         if !resp.is_success() {
             // OAuth errors (invalid_grant, invalid_client) are authentication failures.
             let problem = self.scrub(parse_problem(resp, now));
             return Err(match resp.status {
-                400 | 401 => Error::Unauthorized { problem },
-                403 => Error::Forbidden { problem },
-                429 => Error::RateLimited {
+                400 | 401 => McaError::Unauthorized { problem },
+                403 => McaError::Forbidden { problem },
+                429 => McaError::RateLimited {
                     retry_after: problem.retry_after,
                     problem,
                 },
-                _ => Error::Api { problem },
+                _ => McaError::Api { problem },
             });
         }
         // Token bodies hold secrets: decode errors carry no excerpt.
-        let decode = |message: &str| Error::Decode {
+        let decode = |message: &str| McaError::Decode {
             status: resp.status,
             message: message.to_string(),
             body_excerpt: String::new(),

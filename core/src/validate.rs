@@ -4,12 +4,13 @@
 #![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 mod chars;
+mod country;
 mod date;
 mod email;
 mod language;
 mod phone;
 
-use crate::error::{Error, Violation};
+use crate::error::{McaError, Violation};
 use crate::model::{AddCspService, PartnerAttestation, Signer, StartAttestation};
 use crate::timestamp::Timestamp;
 
@@ -31,11 +32,11 @@ impl Checker {
         self.violations.push(Violation::new(pointer, detail));
     }
 
-    fn finish<T>(self, value: T) -> Result<T, Error> {
+    fn finish<T>(self, value: T) -> Result<T, McaError> {
         if self.violations.is_empty() {
             Ok(value)
         } else {
-            Err(Error::Invalid {
+            Err(McaError::Invalid {
                 violations: self.violations,
             })
         }
@@ -192,7 +193,7 @@ impl Checker {
 pub fn start_attestation(
     input: &StartAttestation,
     now: Timestamp,
-) -> Result<StartAttestation, Error> {
+) -> Result<StartAttestation, McaError> {
     let mut c = Checker::default();
     let out = StartAttestation {
         signer: c.signer("/signer", &input.signer),
@@ -204,7 +205,7 @@ pub fn start_attestation(
 }
 
 /// Validates and normalises an *Add CSP service* body (and its partner attestation).
-pub fn add_csp_service(input: &AddCspService, now: Timestamp) -> Result<AddCspService, Error> {
+pub fn add_csp_service(input: &AddCspService, now: Timestamp) -> Result<AddCspService, McaError> {
     let mut c = Checker::default();
     let partner_attestation = input.partner_attestation.as_ref().map(|pa| {
         if !pa.automatic_flow {
@@ -262,6 +263,17 @@ pub fn add_csp_service(input: &AddCspService, now: Timestamp) -> Result<AddCspSe
 /// Practical e-mail syntax within RFC 5321's limits: an unquoted RFC 5322 local part of at most
 /// 64 octets, an RFC 1123 host name (ASCII letters, digits and hyphens, labels of at most 63, a
 /// top-level label that is not all digits, no IP literal), at most 254 octets in all, and no
+/// The caller's clock for the validators (`now` given as text, e.g. by JavaScript or the CLI): an
+/// RFC 3339 date-time (UTC when it has no offset). Anything else is a `config` error rather than a silent default.
+pub fn now(text: &str) -> Result<Timestamp, McaError> {
+    Timestamp::parse(text).map_err(|_| {
+        McaError::config(format!(
+            "now {:?} is not an RFC 3339 date-time (e.g. 2026-11-25T12:00:00Z)",
+            crate::redact::excerpt(text, 40)
+        ))
+    })
+}
+
 /// spaces, control or invisible characters.
 pub fn is_practical_email(text: &str) -> bool {
     email::check(text).is_ok()
@@ -285,7 +297,7 @@ pub fn is_country(upper: &str) -> bool {
     upper == "XK"
         || (upper.len() == 2
             && upper.bytes().all(|b| b.is_ascii_uppercase())
-            && isocountry::CountryCode::for_alpha2(upper).is_ok())
+            && country::is_assigned_alpha2(upper))
 }
 
 /// An active ISO 4217 currency (upper case): not superseded, not a fund, not a special `X..` code.

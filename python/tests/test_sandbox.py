@@ -216,7 +216,7 @@ def test_fault_legacy_body_is_api_error(sandbox: Sandbox, make: Callable[..., Ru
     with pytest.raises(mca.ApiError) as info:
         client.get_acceptance(org)
     assert info.value.status == 400
-    assert info.value.code == "E1001"
+    assert info.value.code == "InjectedFault"
 
 
 def test_fault_drop_is_transport_error(sandbox: Sandbox, make: Callable[..., Runner], org: str) -> None:

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::error::McaError;
 use crate::http::{ClientConfig, HttpRequest, HttpResponse};
 use crate::model::AttestationStatus;
 use crate::timestamp::Timestamp;
@@ -68,7 +68,7 @@ pub trait Machine {
         config: &ClientConfig,
         input: Input,
         now: Timestamp,
-    ) -> Result<Step<Self::Output>, Error>;
+    ) -> Result<Step<Self::Output>, McaError>;
 }
 
 /// Progress of a flow, for callbacks and logs. Carries no signer details.
@@ -79,7 +79,7 @@ pub trait Machine {
     rename_all_fields = "camelCase"
 )]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum FlowEvent {
     /// The acceptance state was read.
     AcceptanceChecked {
@@ -93,7 +93,6 @@ pub enum FlowEvent {
         /// Link for the signer.
         agreement_link: String,
         /// When the link expires.
-        #[cfg_attr(feature = "wasm", tsify(type = "string"))]
         expires_at: Timestamp,
     },
     /// An ongoing, unexpired attestation was found and is reused instead of starting another.
@@ -103,7 +102,6 @@ pub enum FlowEvent {
         /// Link for the signer.
         agreement_link: String,
         /// When the link expires.
-        #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
         expires_at: Option<Timestamp>,
         /// Its status.
         status: AttestationStatus,
@@ -215,7 +213,7 @@ pub(crate) fn next_wait(
     deadline: Option<Timestamp>,
     now: Timestamp,
     what: &str,
-) -> Result<Duration, Error> {
+) -> Result<Duration, McaError> {
     let wait = match hint {
         Some(hint) => hint.min(policy.max_delay),
         None => fallback(),
@@ -229,9 +227,9 @@ pub(crate) fn fit_deadline(
     deadline: Option<Timestamp>,
     now: Timestamp,
     what: &str,
-) -> Result<Duration, Error> {
+) -> Result<Duration, McaError> {
     match deadline {
-        Some(d) if now >= d => Err(Error::Deadline {
+        Some(d) if now >= d => Err(McaError::Deadline {
             message: format!("deadline passed while {what}"),
         }),
         Some(d) => Ok(wait.min(d.since(now))),

@@ -4,20 +4,20 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
-use crate::flow::{fit_deadline, Call, Input, Jitter, Machine, PollOptions, RetryPolicy, Step};
+use crate::error::McaError;
+use crate::error::Problem;
+use crate::flow::{fit_deadline, Call, Input, Jitter, Machine, PollOptions, Step};
 use crate::http::ClientConfig;
 use crate::ids::OrganizationId;
 use crate::model::{Attestation, AttestationStatus};
 use crate::ops::GetAttestationOp;
-use crate::problem::Problem;
 use crate::timestamp::Timestamp;
 
 /// How waiting ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum WaitStatus {
     /// Status 2: accepted, ready to finalize.
     Signed,
@@ -29,7 +29,7 @@ pub enum WaitStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct WaitOutcome {
     /// Signed or expired.
     pub status: WaitStatus,
@@ -66,9 +66,9 @@ impl WaitForSignature {
         &mut self,
         found: Option<Attestation>,
         now: Timestamp,
-    ) -> Result<Step<WaitOutcome>, Error> {
+    ) -> Result<Step<WaitOutcome>, McaError> {
         let Some(attestation) = found else {
-            return Err(Error::Api {
+            return Err(McaError::Api {
                 problem: Problem::synthetic(
                     404,
                     "NoAttestation",
@@ -106,13 +106,12 @@ impl Machine for WaitForSignature {
         config: &ClientConfig,
         input: Input,
         now: Timestamp,
-    ) -> Result<Step<WaitOutcome>, Error> {
+    ) -> Result<Step<WaitOutcome>, McaError> {
         let call = self.call.get_or_insert_with(|| {
-            Call::with(
+            Call::scheduled(
                 GetAttestationOp {
                     org: self.org.clone(),
                 },
-                RetryPolicy::default(),
                 self.options.deadline,
                 self.options.jitter_seed,
             )

@@ -99,7 +99,7 @@ class _Common:
             auth = _ffi.ClientAuthConfig.CREDENTIALS(credentials._to_ffi())
         else:
             auth = _ffi.ClientAuthConfig.NONE()
-        self._options = _ffi.ClientOptions(
+        self._options = _ffi.mca_uniffi.ClientOptions(
             base_url=base_url,
             reseller_id=reseller_id,
             auth=auth,
@@ -165,7 +165,7 @@ class _Common:
     def _sync(self, fn: Callable[..., Any], *args: Any) -> Any:
         try:
             return fn(*args)
-        except _ffi.Error as err:
+        except _ffi.McaError as err:
             self._raise(err)
 
     def validate_start_attestation(self, input: StartAttestation) -> StartAttestation:
@@ -186,11 +186,11 @@ class _Common:
 
     def _raise(self, err: BaseException) -> NoReturn:
         """Re-raises a core error as ``McaError`` (or a user transport's own exception)."""
-        if isinstance(err, _ffi.Error.Config):
+        if isinstance(err, _ffi.McaError.Config):
             original = self._aborts.take(str(err.message))
             if original is not None:
                 raise original.with_traceback(original.__traceback__) from None
-        if isinstance(err, _ffi.Error):
+        if isinstance(err, _ffi.McaError):
             raise from_ffi(err) from None
         raise err
 
@@ -274,7 +274,7 @@ class Client(_Common):
                 _BlockingRuntime(self._clock, sleep or time.sleep),
                 self._listener,
             )
-        except _ffi.Error as err:
+        except _ffi.McaError as err:
             self._raise(err)
 
     def __repr__(self) -> str:
@@ -408,7 +408,7 @@ class AsyncClient(_Common):
                 _AsyncRuntime(self._clock, sleep or asyncio.sleep),
                 self._listener,
             )
-        except _ffi.Error as err:
+        except _ffi.McaError as err:
             self._raise(err)
 
     def __repr__(self) -> str:
@@ -417,7 +417,7 @@ class AsyncClient(_Common):
     async def _call(self, fn: Callable[..., Awaitable[Any]], *args: Any) -> Any:
         try:
             return await fn(*args)
-        except _ffi.Error as err:
+        except _ffi.McaError as err:
             self._raise(err)
 
     async def token(self) -> Token:

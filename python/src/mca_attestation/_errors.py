@@ -145,7 +145,7 @@ def _violations(items: Any) -> List[Violation]:
 
 
 def from_ffi(err: Any) -> McaError:
-    """The public exception for a core error (``mca_attestation._ffi.Error.*``)."""
+    """The public exception for a core error (``mca_attestation._ffi.McaError.*``)."""
     cls = _BY_VARIANT.get(type(err).__name__, McaError)
     message = str(_ffi.describe_error(err))
     problem = getattr(err, "problem", None)

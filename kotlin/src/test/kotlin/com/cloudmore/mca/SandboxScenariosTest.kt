@@ -271,7 +271,7 @@ class SandboxScenariosTest {
             val e = expectMca { runBlocking { c.startAttestation(org, startInput()) } }
             assertEquals("api", e.kind)
             assertEquals(400, e.status)
-            assertEquals("E1001", e.code)
+            assertEquals("InjectedFault", e.code)
             assertEquals("Injected legacy error", e.detail)
         }
     }
