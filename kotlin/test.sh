@@ -55,6 +55,12 @@ res="$here/target/native-resources/linux-x86-64"
 mkdir -p "$res"
 cmp -s "$lib" "$res/libmca_uniffi.so" || cp "$lib" "$res/libmca_uniffi.so"
 
+# MCA_BUILD_ONLY=1 (bench/run.sh): the jar, installed into the local Maven repository, no tests.
+if [[ "${MCA_BUILD_ONLY:-0}" == 1 ]]; then
+  cd "$here" && mvn -q -B install -DskipTests
+  exit 0
+fi
+
 # 3. Sandbox for the scenario tests.
 cargo build -q -p mca-sandbox
 sandbox="$target/debug/mca-sandbox"
