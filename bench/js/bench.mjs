@@ -86,8 +86,7 @@ async function loopback() {
 }
 
 /** Child of `rss`: 1,000 concurrent getAcceptance calls with the SDK or plain fetch; prints maxRSS (KiB). */
-async function rssChild(which) {
-  const calls = 1000;
+async function rssChild(which, calls) {
   const acceptanceUrl = `${url}/api/resellers/${fx.resellerId}/organizations/${org}/services/csp/mca/acceptance`;
   const headers = { authorization: 'Bearer ' + token, accept: 'application/json' };
   let one;
@@ -103,19 +102,20 @@ async function rssChild(which) {
 }
 
 async function rss() {
-  const reps = quick ? 1 : 5;
+  const reps = quick ? 1 : 3;
+  const calls = quick ? 100 : 1000;
   const a = [], b = [];
   for (let i = 0; i < reps; i++) {
     for (const [which, out] of [['sdk', a], ['plain', b]]) {
-      const kib = Number(execFileSync(process.execPath, [fileURLToPath(import.meta.url), 'rss-child', url, token, org, which], { encoding: 'utf8' }).trim());
+      const kib = Number(execFileSync(process.execPath, [fileURLToPath(import.meta.url), 'rss-child', url, token, org, which, String(calls)], { encoding: 'utf8' }).trim());
       out.push(kib / 1024);
     }
   }
-  emit({ id: 'js_rss_1000', figure: 'JS, peak RSS of a process making 1,000 concurrent `getAcceptance` calls', unit: 'MiB', sdk: a, base: b, base_name: 'plain `fetch` + `JSON.parse`' });
+  emit({ id: 'js_rss_1000', figure: `JS, peak RSS of a process making ${calls.toLocaleString('en')} concurrent \`getAcceptance\` calls`, unit: 'MiB', sdk: a, base: b, base_name: 'plain `fetch` + `JSON.parse`' });
 }
 
 if (mode === 'ops') await ops();
 else if (mode === 'loopback') await loopback();
 else if (mode === 'rss') await rss();
-else if (mode === 'rss-child') await rssChild(args[4]);
+else if (mode === 'rss-child') await rssChild(args[4], Number(args[5]));
 else { console.error('usage: bench.mjs ops|loopback|rss ...'); process.exit(2); }

@@ -170,14 +170,17 @@ def loopback(url: str, token: str, org: str) -> None:
           "unit": "µs", "sdk": a, "base": b, "base_name": "pydantic v2 + httpx peer"})
 
 
-def rss_child(url: str, token: str, org: str, which: str) -> None:
-    calls = 1000
+def rss_child(url: str, token: str, org: str, which: str, calls: int) -> None:
+    # One connection per call for both (httpx's default pool of 100 connections makes 1,000 queued
+    # calls quadratic in httpcore: ~70 s here, for the SDK and the peer alike).
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
 
     async def main() -> List[Any]:
         if which == "sdk":
-            client = mca.AsyncClient(url, FX["resellerId"], token=token)
-            return await asyncio.gather(*(client.get_acceptance(org) for _ in range(calls)))
-        async with httpx.AsyncClient() as hc:
+            async with httpx.AsyncClient(limits=limits) as shared:
+                client = mca.AsyncClient(url, FX["resellerId"], token=token, transport=mca.AsyncHttpxTransport(shared))
+                return await asyncio.gather(*(client.get_acceptance(org) for _ in range(calls)))
+        async with httpx.AsyncClient(limits=limits, timeout=30) as hc:
             peer_headers = {"authorization": "Bearer " + token, "accept": "application/json"}
             acceptance = f"{url}/api/resellers/{FX['resellerId']}/organizations/{org}/services/csp/mca/acceptance"
 
@@ -196,15 +199,17 @@ def rss_child(url: str, token: str, org: str, which: str) -> None:
 
 
 def rss(url: str, token: str, org: str) -> None:
-    reps = 1 if QUICK else 5
+    reps, calls = (1, 100) if QUICK else (1, 1000)
     a: List[float] = []
     b: List[float] = []
     for _ in range(reps):
         for which, out in (("sdk", a), ("peer", b)):
-            kib = subprocess.run([sys.executable, os.path.abspath(__file__), "rss-child", url, token, org, which],
-                                 check=True, capture_output=True, text=True).stdout.strip()
-            out.append(int(kib) / 1024)
-    emit({"id": "py_rss_1000", "figure": "Python, peak RSS of a process making 1,000 concurrent `AsyncClient.get_acceptance` calls",
+            child = subprocess.run([sys.executable, os.path.abspath(__file__), "rss-child", url, token, org, which, str(calls)],
+                                   capture_output=True, text=True)
+            if child.returncode != 0:
+                sys.exit(f"rss child ({which}) failed:\n{child.stderr[-2000:]}")
+            out.append(int(child.stdout.strip()) / 1024)
+    emit({"id": "py_rss_1000", "figure": f"Python, peak RSS of a process making {calls:,} concurrent `AsyncClient.get_acceptance` calls",
           "unit": "MiB", "sdk": a, "base": b, "base_name": "pydantic v2 + httpx `AsyncClient`"})
 
 
@@ -217,6 +222,6 @@ if __name__ == "__main__":
     elif mode == "rss":
         rss(*ARGS[1:4])
     elif mode == "rss-child":
-        rss_child(*ARGS[1:5])
+        rss_child(*ARGS[1:5], int(ARGS[5]))
     else:
         sys.exit("usage: bench.py ops|loopback|rss ...")

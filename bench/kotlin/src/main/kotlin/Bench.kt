@@ -205,36 +205,36 @@ fun loopback(fx: Fx, url: String, token: String, org: String, quick: Boolean) {
 
 fun vmHwmKiB(): Long = File("/proc/self/status").readLines().first { it.startsWith("VmHWM:") }.split(Regex("\\s+"))[1].toLong()
 
-fun rssChild(fx: Fx, url: String, token: String, org: String, which: String) {
+fun rssChild(fx: Fx, url: String, token: String, org: String, which: String, calls: Int) {
     val results: List<Boolean> = runBlocking {
         if (which == "sdk") {
             val client = McaClient(McaClientOptions(url, fx.resellerId, McaAuth.token(token)))
-            (1..1000).map { async { client.getAcceptance(org).accepted } }.awaitAll()
+            (1..calls).map { async { client.getAcceptance(org).accepted } }.awaitAll()
         } else {
             val hand = HandClient(url, fx.resellerId, token, ::urlConnectionSend)
-            (1..1000).map { async(Dispatchers.IO) { hand.getAcceptance(org) } }.awaitAll()
+            (1..calls).map { async(Dispatchers.IO) { hand.getAcceptance(org) } }.awaitAll()
         }
     }
-    if (results.size != 1000) throw HandError("lost calls")
+    if (results.size != calls) throw HandError("lost calls")
     println(vmHwmKiB())
 }
 
 fun rss(fxPath: String, url: String, token: String, org: String, quick: Boolean) {
-    val reps = if (quick) 1 else 3
+    val (reps, calls) = if (quick) 1 to 100 else 1 to 1000
     val a = ArrayList<Double>()
     val b = ArrayList<Double>()
     val java = ProcessHandle.current().info().command().orElse("java")
     val cp = System.getProperty("java.class.path")
     repeat(reps) {
         for ((which, out) in listOf("sdk" to a, "peer" to b)) {
-            val p = ProcessBuilder(java, "-cp", cp, "BenchKt", "rss-child", fxPath, url, token, org, which).redirectErrorStream(false).start()
+            val p = ProcessBuilder(java, "-cp", cp, "BenchKt", "rss-child", fxPath, url, token, org, which, calls.toString()).redirectErrorStream(false).start()
             val text = p.inputStream.bufferedReader().readText().trim()
             val err = p.errorStream.bufferedReader().readText()
             if (p.waitFor() != 0) throw HandError("rss child failed: $err")
             out.add(text.toLong() / 1024.0)
         }
     }
-    emit(mapOf("id" to "kt_rss_1000", "figure" to "Kotlin, peak RSS of a JVM making 1,000 concurrent `McaClient.getAcceptance` calls", "unit" to "MiB",
+    emit(mapOf("id" to "kt_rss_1000", "figure" to "Kotlin, peak RSS of a JVM making %,d concurrent `McaClient.getAcceptance` calls".format(calls), "unit" to "MiB",
         "sdk" to a, "base" to b, "base_name" to "HttpURLConnection + Jackson on Dispatchers.IO"))
 }
 
@@ -246,7 +246,7 @@ fun main(argv: Array<String>) {
         "ops" -> ops(fx, quick)
         "loopback" -> loopback(fx, args[2], args[3], args[4], quick)
         "rss" -> rss(args[1], args[2], args[3], args[4], quick)
-        "rss-child" -> rssChild(fx, args[2], args[3], args[4], args[5])
+        "rss-child" -> rssChild(fx, args[2], args[3], args[4], args[5], args[6].toInt())
         else -> { System.err.println("unknown mode ${args[0]}"); exitProcess(2) }
     }
     exitProcess(0)
