@@ -65,12 +65,12 @@ MCA_PY_VENV="$venv" MCA_BUILD_ONLY=1 bash "$root/python/test.sh" >&2
 "$venv/bin/python" -c 'import pydantic, httpx; assert pydantic.VERSION.startswith("2.")' 2>/dev/null \
   || "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "pydantic==2.14.3" "httpx==0.28.1"
 
-step "build: Kotlin jar into ~/.m2 (kotlin/test.sh with MCA_BUILD_ONLY=1) + bench/kotlin"
+step "build: Kotlin jar (kotlin/test.sh with MCA_BUILD_ONLY=1) + bench/kotlin"
 MCA_BUILD_ONLY=1 MCA_SKIP_ANDROID_CHECK=1 bash "$root/kotlin/test.sh" >&2
 (cd "$here/kotlin" && mvn -q -B package \
   && mvn -q -B org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
        -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=runtime) >&2
-kt_cp="$here/kotlin/target/classes:$(cat "$here/kotlin/target/bench.classpath")"
+kt_cp="$here/kotlin/target/classes:$root/kotlin/target/mca-attestation-0.1.0.jar:$(cat "$here/kotlin/target/bench.classpath")"
 kt() { java -Xss4m -cp "$kt_cp" BenchKt "$@"; }
 
 # ---------------------------------------------------------------------------------------------

@@ -55,9 +55,9 @@ res="$here/target/native-resources/linux-x86-64"
 mkdir -p "$res"
 cmp -s "$lib" "$res/libmca_uniffi.so" || cp "$lib" "$res/libmca_uniffi.so"
 
-# MCA_BUILD_ONLY=1 (bench/run.sh): the jar, installed into the local Maven repository, no tests.
+# MCA_BUILD_ONLY=1 (bench/run.sh): the jar (target/mca-attestation-0.1.0.jar), no tests.
 if [[ "${MCA_BUILD_ONLY:-0}" == 1 ]]; then
-  cd "$here" && mvn -q -B install -DskipTests
+  cd "$here" && mvn -q -B package -DskipTests
   exit 0
 fi
 
