@@ -2,7 +2,7 @@
 # The benchmarks of issue 13 in one command: builds what they need (release sandbox and CLI, the
 # release wasm npm package, the Python wheel in a bench venv with pydantic + httpx, the Kotlin jar),
 # runs every figure with its baseline in the same run and writes bench/RESULTS.md (see bench/README.md).
-#   bash bench/run.sh            full run (~10 min on 2 busy cores), writes bench/RESULTS.md
+#   bash bench/run.sh            full run (~7 min on 2 busy cores), writes bench/RESULTS.md
 #   bash bench/run.sh --quick    every benchmark with tiny counts (tests/run.sh); writes
 #                                target/bench/RESULTS-quick.md; fails if any benchmark fails
 # Honours CARGO_TARGET_DIR (default: target/) and MCA_BENCH_VENV (default: target/bench-venv).
