@@ -55,6 +55,12 @@ res="$here/target/native-resources/linux-x86-64"
 mkdir -p "$res"
 cmp -s "$lib" "$res/libmca_uniffi.so" || cp "$lib" "$res/libmca_uniffi.so"
 
+# MCA_BUILD_ONLY=1 (bench/run.sh): the jar (target/mca-attestation-0.1.0.jar), no tests.
+if [[ "${MCA_BUILD_ONLY:-0}" == 1 ]]; then
+  cd "$here" && mvn -q -B package -DskipTests
+  exit 0
+fi
+
 # 3. Sandbox for the scenario tests.
 cargo build -q -p mca-sandbox
 sandbox="$target/debug/mca-sandbox"

@@ -24,7 +24,7 @@ if [ "$have" != "$pin" ]; then
   echo "installing wasm-bindgen-cli $pin (found: ${have:-none})"
   cargo install wasm-bindgen-cli --version "$pin" --force
 fi
-if [ ! -x /usr/bin/chromium ]; then
+if [ "${MCA_BUILD_ONLY:-0}" != 1 ] && [ ! -x /usr/bin/chromium ]; then
   apt-get update
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver
 fi
@@ -37,6 +37,8 @@ fi
 
 step "build (release-wasm, wasm-bindgen, wasm-opt -Oz)"
 ./build.sh
+# MCA_BUILD_ONLY=1 (bench/run.sh): the tools and the package only, no tests.
+[ "${MCA_BUILD_ONLY:-0}" = 1 ] && exit 0
 cargo build --manifest-path "$root/Cargo.toml" -p mca-sandbox
 export MCA_SANDBOX_BIN="$CARGO_TARGET_DIR/debug/mca-sandbox"
 

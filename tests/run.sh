@@ -55,6 +55,9 @@ done
 section "bindings-component/test.sh"
 timeout 2400 bash bindings-component/test.sh
 
+# Benchmarks smoke (issue 13): every benchmark of bench/run.sh with tiny counts, no timing assertions.
+section "bench/run.sh --quick"; bash bench/run.sh --quick
+
 # Race and fault matrix, quick subset (issue 11; tests/reliability/README.md). Reuses the wheel and the
 # npm build of the suites above. NOTE: until the core fixes of issue 11 (the waiting-ensure 404 race,
 # single-flight token refresh) are merged this section FAILS by design — docs/reliability.md shows the
