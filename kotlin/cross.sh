@@ -46,9 +46,9 @@ cmp -s "$wrap/aarch64-linux-gnu.2.17.new" "$wrap/aarch64-linux-gnu.2.17" \
 
 CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER="$wrap/aarch64-linux-gnu.2.17" \
 CC_aarch64_unknown_linux_gnu="$wrap/aarch64-linux-gnu.2.17" \
-  cargo build --release -q -p bindings-uniffi --lib --target aarch64-unknown-linux-gnu
+  cargo build --release -q -p bindings-uniffi --lib --no-default-features --target aarch64-unknown-linux-gnu
 CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
-  cargo build --release -q -p bindings-uniffi --lib --target x86_64-pc-windows-gnu
+  cargo build --release -q -p bindings-uniffi --lib --no-default-features --target x86_64-pc-windows-gnu
 
 place() { # built file, JNA resource directory
   local dir="$here/target/native-resources/$2"

@@ -44,7 +44,9 @@ mkdir -p "$OUT"
 cd "$HERE"
 export PATH="$VENV/bin:$PATH"
 for t in x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu; do
-  maturin build --release --quiet --zig --compatibility manylinux2014 --target "$t" --out "$OUT"
+  # --no-default-features: the library does not need the bindings generator (maturin builds that
+  # for the host with --features cli on its own).
+  maturin build --release --quiet --no-default-features --zig --compatibility manylinux2014 --target "$t" --out "$OUT"
 done
 maturin sdist --quiet --out "$OUT"
 echo "$inputs" >"$OUT/.inputs-sha"
