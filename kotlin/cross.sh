@@ -30,22 +30,10 @@ fi
 { "$venv/bin/python" -c 'import ziglang' 2>/dev/null && [[ -x "$venv/bin/maturin" ]]; } \
   || "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$ZIG_PIN" "$MATURIN_PIN"
 
-# zig as the aarch64 linker, through maturin's zig wrapper (cargo-zigbuild's argument fix-ups),
-# the same one `maturin build --zig` uses for the wheels.
-wrap="$target/zig-cc"
-mkdir -p "$wrap"
-cat >"$wrap/aarch64-linux-gnu.2.17.new" <<SH
-#!/bin/sh
-export CARGO_ZIGBUILD_ZIG_COMMAND="$venv/bin/python3"
-export CARGO_ZIGBUILD_ZIG_COMMAND_ARGS='-m ziglang'
-exec "$venv/bin/maturin" zig cc -- -g -fno-sanitize=all -target aarch64-linux-gnu.2.17 "\$@"
-SH
-chmod +x "$wrap/aarch64-linux-gnu.2.17.new"
-cmp -s "$wrap/aarch64-linux-gnu.2.17.new" "$wrap/aarch64-linux-gnu.2.17" \
-  && rm "$wrap/aarch64-linux-gnu.2.17.new" || mv "$wrap/aarch64-linux-gnu.2.17.new" "$wrap/aarch64-linux-gnu.2.17"
+# zig as the aarch64 linker (see bindings-uniffi/zig-linker.sh; the same one python/dist.sh uses).
+zig=$(bash "$root/bindings-uniffi/zig-linker.sh" aarch64-linux-gnu.2.17 "$venv" "$target/zig-cc")
 
-CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER="$wrap/aarch64-linux-gnu.2.17" \
-CC_aarch64_unknown_linux_gnu="$wrap/aarch64-linux-gnu.2.17" \
+CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER="$zig" CC_aarch64_unknown_linux_gnu="$zig" \
   cargo build --release -q -p bindings-uniffi --lib --no-default-features --target aarch64-unknown-linux-gnu
 CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
   cargo build --release -q -p bindings-uniffi --lib --no-default-features --target x86_64-pc-windows-gnu

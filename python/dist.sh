@@ -3,7 +3,7 @@
 #   mca_attestation-<v>-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl
 #   mca_attestation-<v>-py3-none-manylinux_2_17_aarch64.manylinux2014_aarch64.whl
 #   mca_attestation-<v>.tar.gz   (sdist: builds from source with a Rust toolchain)
-# The wheels are linked by zig (`maturin build --zig`, ziglang from PyPI) against glibc 2.17 symbols.
+# The wheels' libraries are linked by zig (ziglang from PyPI) against glibc 2.17 symbols.
 # Idempotent and cached: nothing is rebuilt while the sources (core/, bindings-uniffi/, python/,
 # Cargo.*) are unchanged since the last successful build (stamp: dist-python/.inputs-sha).
 set -euo pipefail
@@ -43,11 +43,18 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 cd "$HERE"
 export PATH="$VENV/bin:$PATH"
-for t in x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu; do
-  # --no-default-features: the library does not need the bindings generator (maturin builds that
-  # for the host with --features cli on its own).
-  maturin build --release --quiet --no-default-features --zig --compatibility manylinux2014 --target "$t" --out "$OUT"
-done
+# zig links each wheel's library against glibc 2.17 (bindings-uniffi/zig-linker.sh says why this is
+# not `maturin build --zig`); maturin checks the symbols for manylinux2014 and tags the wheel.
+# --no-default-features: the library does not need the bindings generator (maturin builds that for
+# the host with --features cli on its own).
+x86=$(bash "$ROOT/bindings-uniffi/zig-linker.sh" x86_64-linux-gnu.2.17 "$VENV" "$CARGO_TARGET_DIR/zig-cc")
+arm=$(bash "$ROOT/bindings-uniffi/zig-linker.sh" aarch64-linux-gnu.2.17 "$VENV" "$CARGO_TARGET_DIR/zig-cc")
+CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER="$x86" CC_x86_64_unknown_linux_gnu="$x86" \
+  maturin build --release --quiet --no-default-features --compatibility manylinux2014 \
+  --target x86_64-unknown-linux-gnu --out "$OUT"
+CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER="$arm" CC_aarch64_unknown_linux_gnu="$arm" \
+  maturin build --release --quiet --no-default-features --compatibility manylinux2014 \
+  --target aarch64-unknown-linux-gnu --out "$OUT"
 maturin sdist --quiet --out "$OUT"
 echo "$inputs" >"$OUT/.inputs-sha"
 ls -l "$OUT"
