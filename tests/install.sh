@@ -6,8 +6,8 @@
 #   npm     `npm pack` in npm/, `npm install <tarball>` in an empty project, then `import` (ESM) and
 #           `require` (CommonJS) of the package, each calling the core;
 #   Python  `pip install` of the x86_64 wheel into a fresh venv, and of the sdist into another (a
-#           build from source: maturin from PyPI, the Rust toolchain; cargo's cache in
-#           target/sdist-build), then `import mca_attestation` and a validation through the core;
+#           build from source: maturin from PyPI, the Rust toolchain; cargo's cache is
+#           $CARGO_TARGET_DIR), then `import mca_attestation` and a validation through the core;
 #   Kotlin  `mvn install:install-file` of the jar (with its pom, sources and javadoc jars) into an
 #           empty repository, then a Kotlin + Java consumer (tests/jvm-consumer/pom.xml) that names only
 #           the coordinates is compiled by Maven and run (JNA loads the native library from the jar).
@@ -78,8 +78,9 @@ python3 -m venv "$tmp/venv-wheel"
 (cd "$tmp" && "$tmp/venv-wheel/bin/python" -c "$probe") || fail "python: the wheel does not import"
 lap "pip install $(basename "$whl")"
 python3 -m venv "$tmp/venv-sdist"
-CARGO_TARGET_DIR="$root/target/sdist-build" \
-  "$tmp/venv-sdist/bin/pip" install --quiet --disable-pip-version-check "$sdist"
+# The build from source shares cargo's cache with the earlier suites (registry crates compiled
+# once; the workspace crates are rebuilt from the unpacked sdist's paths).
+"$tmp/venv-sdist/bin/pip" install --quiet --disable-pip-version-check "$sdist"
 (cd "$tmp" && "$tmp/venv-sdist/bin/python" -c "$probe") || fail "python: the sdist does not build or import"
 lap "pip install $(basename "$sdist") (build from source)"
 
