@@ -77,6 +77,15 @@ python3 -m venv "$tmp/venv-wheel"
 "$tmp/venv-wheel/bin/pip" install --quiet --disable-pip-version-check "$whl"
 (cd "$tmp" && "$tmp/venv-wheel/bin/python" -c "$probe") || fail "python: the wheel does not import"
 lap "pip install $(basename "$whl")"
+# pip itself accepts each wheel for a glibc 2.17 machine of its CPU with the oldest Python supported
+# (the aarch64 one cannot run here: no emulator).
+for arch in x86_64 aarch64; do
+  w=$(ls "$dist"/mca_attestation-*manylinux*_"$arch".whl)
+  "$tmp/venv-wheel/bin/pip" install --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+    --platform "manylinux2014_$arch" --python-version 3.9 --target "$tmp/platform-$arch" "$w" \
+    || fail "pip refuses $(basename "$w") for manylinux2014_$arch, Python 3.9"
+done
+lap "pip accepts both wheels for manylinux2014 x86_64/aarch64, Python 3.9"
 python3 -m venv "$tmp/venv-sdist"
 # The build from source shares cargo's cache with the earlier suites (registry crates compiled
 # once; the workspace crates are rebuilt from the unpacked sdist's paths).
