@@ -96,10 +96,14 @@ slist=$(unzip -Z1 "$sources")
 for f in com/cloudmore/mca/McaClient.kt com/cloudmore/mca/ffi/mca_uniffi.kt com/cloudmore/mca/model/mca_attestation.kt; do
   grep -qx "$f" <<<"$slist" || fail "$sources lacks $f"
 done
-unzip -p "$sources" com/cloudmore/mca/McaClient.kt | grep -q '/\*\*' || fail "$sources: McaClient.kt carries no KDoc"
+kdoc=$(unzip -p "$sources" com/cloudmore/mca/McaClient.kt | grep -c '/\*\*' || true)
+(( kdoc > 0 )) || fail "$sources: McaClient.kt carries no KDoc"
 grep -q '\.so$\|\.dll$' <<<"$slist" && fail "$sources carries native libraries"
 javadoc="kotlin/target/mca-attestation-$version-javadoc.jar"
 [[ -f "$javadoc" ]] || fail "$javadoc is missing"
-unzip -Z1 "$javadoc" | grep -qx index.html || fail "$javadoc has no index.html"
-echo "jar $(stat -c %s "$jar") bytes; sources jar $(stat -c %s "$sources") bytes ($(grep -c '\.kt$' <<<"$slist") .kt); javadoc jar $(stat -c %s "$javadoc") bytes ($(unzip -Z1 "$javadoc" | grep -c '\.html$') pages)"
+jlist=$(unzip -Z1 "$javadoc")
+for f in index.html com/cloudmore/mca/McaClient.html; do
+  grep -qx "$f" <<<"$jlist" || fail "$javadoc has no $f"
+done
+echo "jar $(stat -c %s "$jar") bytes; sources jar $(stat -c %s "$sources") bytes ($(grep -c '\.kt$' <<<"$slist") .kt); javadoc jar $(stat -c %s "$javadoc") bytes ($(grep -c '\.html$' <<<"$jlist") pages)"
 echo "artefacts: ok ($((SECONDS - t0)) s)"
