@@ -58,6 +58,16 @@ timeout 2400 bash bindings-component/test.sh
 # Benchmarks smoke (issue 13): every benchmark of bench/run.sh with tiny counts, no timing assertions.
 section "bench/run.sh --quick"; bash bench/run.sh --quick
 
+# Packaging (issue 14; README "Install"): the release artefacts — manylinux2014 wheels (x86_64,
+# aarch64; zig) and the sdist, the jar with linux-x86-64, linux-aarch64 (zig) and win32-x86-64
+# (mingw-w64) natives plus sources and javadoc jars — built once and cached, checked (tags, ELF/PE
+# machine, glibc <= 2.17); each package installed from them in a fresh directory as its README says;
+# every README code block compiled or run. Reuses npm/dist, the venv's wheel and kotlin/target above.
+section "packaging: tests/artefacts.sh, tests/install.sh, tests/snippets.sh"
+bash tests/artefacts.sh
+bash tests/install.sh
+bash tests/snippets.sh
+
 # Race and fault matrix, quick subset (issue 11; tests/reliability/README.md). Reuses the wheel and the
 # npm build of the suites above. NOTE: until the core fixes of issue 11 (the waiting-ensure 404 race,
 # single-flight token refresh) are merged this section FAILS by design — docs/reliability.md shows the

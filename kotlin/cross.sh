@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Cross-builds the native library of the Kotlin jar for the platforms other than this machine's and
+# puts each at its JNA resource path under kotlin/target/native-resources/ (packed into the jar by
+# `mvn package`; kotlin/test.sh adds linux-x86-64):
+#   linux-aarch64/libmca_uniffi.so   aarch64-unknown-linux-gnu, linked by zig (ziglang from PyPI),
+#                                    glibc 2.17 symbols at most (the manylinux2014 baseline)
+#   win32-x86-64/mca_uniffi.dll      x86_64-pc-windows-gnu, linked by mingw-w64 (Debian)
+# Installs what is missing (rustup targets, gcc-mingw-w64-x86-64, ziglang and maturin in $MCA_PY_VENV).
+# Idempotent: cargo rebuilds only on changes, and a file is copied only when it differs.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+target="${CARGO_TARGET_DIR:-$root/target}"
+export CARGO_TARGET_DIR="$target"
+venv="${MCA_PY_VENV:-$HOME/.cache/mca-py-venv}"
+ZIG_PIN="ziglang==0.17.1"
+MATURIN_PIN="maturin==1.16.0"
+cd "$root"
+
+installed=$(rustup target list --installed)
+for t in aarch64-unknown-linux-gnu x86_64-pc-windows-gnu; do
+  grep -qx "$t" <<<"$installed" || rustup target add "$t"
+done
+if ! command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1; then
+  echo "kotlin/cross.sh: installing gcc-mingw-w64-x86-64 (apt)" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc-mingw-w64-x86-64 >/dev/null
+fi
+[[ -x "$venv/bin/python" ]] || python3 -m venv "$venv"
+{ "$venv/bin/python" -c 'import ziglang' 2>/dev/null && [[ -x "$venv/bin/maturin" ]]; } \
+  || "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$ZIG_PIN" "$MATURIN_PIN"
+
+# zig as the aarch64 linker (see bindings-uniffi/zig-linker.sh; the same one python/dist.sh uses).
+zig=$(bash "$root/bindings-uniffi/zig-linker.sh" aarch64-linux-gnu.2.17 "$venv" "$target/zig-cc")
+
+CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER="$zig" CC_aarch64_unknown_linux_gnu="$zig" \
+  cargo build --release -q -p bindings-uniffi --lib --no-default-features --target aarch64-unknown-linux-gnu
+CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
+  cargo build --release -q -p bindings-uniffi --lib --no-default-features --target x86_64-pc-windows-gnu
+
+place() { # built file, JNA resource directory
+  local dir="$here/target/native-resources/$2"
+  mkdir -p "$dir"
+  cmp -s "$1" "$dir/$(basename "$1")" || cp "$1" "$dir/"
+}
+place "$target/aarch64-unknown-linux-gnu/release/libmca_uniffi.so" linux-aarch64
+place "$target/x86_64-pc-windows-gnu/release/mca_uniffi.dll" win32-x86-64
+echo "kotlin/cross.sh: $(cd "$here/target/native-resources" && ls -1 */* | tr '\n' ' ')"
