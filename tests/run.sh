@@ -68,10 +68,9 @@ bash tests/artefacts.sh
 bash tests/install.sh
 bash tests/snippets.sh
 
-# Race and fault matrix, quick subset (issue 11; tests/reliability/README.md). Reuses the wheel and the
-# npm build of the suites above. NOTE: until the core fixes of issue 11 (the waiting-ensure 404 race,
-# single-flight token refresh) are merged this section FAILS by design — docs/reliability.md shows the
-# failing rows; it passes once they are in. (--quick uses only fault kinds the sandbox has today.)
+# Race and fault matrix, quick subset (issue 11; tests/reliability/README.md): fails when a cell breaks
+# the promise (one attestation, every waiting caller accepted, one token per client). Reuses the wheel
+# and the npm build of the suites above. The full matrix (docs/reliability.md): matrix.sh without --quick.
 section "tests/reliability/matrix.sh --quick"
 bash tests/reliability/matrix.sh --quick
 
