@@ -74,13 +74,24 @@ impl TransportError {
     }
 }
 
+/// What an asynchronous host transport returns: the response that arrived.
+///
+/// A record of this crate wrapping the core's [`HttpResponse`]: uniffi 0.32's Kotlin bindings
+/// cannot return a record of another crate from an async foreign method (they pass that crate's
+/// `RustBuffer` class where this one's is expected), so the async trait returns this instead.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct Received {
+    /// The response, whatever its status.
+    pub response: HttpResponse,
+}
+
 /// The host's asynchronous HTTP client (Python `asyncio`, Kotlin coroutines).
 #[uniffi::export(with_foreign)]
 #[async_trait::async_trait]
 pub trait HttpTransport: Send + Sync {
     /// Sends `request` and returns whatever response arrived, whatever its status; fails with
     /// [`TransportError::Failed`] only when no response arrived.
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
+    async fn send(&self, request: HttpRequest) -> Result<Received, TransportError>;
 }
 
 /// The host's blocking HTTP client.
@@ -217,6 +228,7 @@ impl Platform for AsyncHost {
             transport
                 .send(request)
                 .await
+                .map(|received| received.response)
                 .map_err(TransportError::into_core)
                 .and_then(within_cap)
         })

@@ -57,6 +57,7 @@ pub struct AcceptanceEvidence {
     pub confirmed_at: Option<Timestamp>,
 }
 
+#[cfg_attr(feature = "uniffi", uniffi::export)]
 impl AcceptanceEvidence {
     /// Pretty JSON (camelCase members, RFC 3339 times).
     pub fn to_json(&self) -> String {

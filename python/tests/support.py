@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar
-import dataclasses
 import datetime as dt
 import enum
 import json
@@ -61,24 +60,34 @@ def ms(d: dt.timedelta) -> int:
     return round(d.total_seconds() * 1000)
 
 
+def _variant(value: Any) -> Optional[str]:
+    """The tag of a generated enum variant with fields (``RefreshOutcome.ALREADY_RUNNING`` …)."""
+    name = type(value).__name__
+    if "." in name:
+        return name.rsplit(".", 1)[1].lower()
+    return None
+
+
 def to_json(value: Any, drop_none: bool = False) -> Any:
-    """A public value in the core's JSON form (camelCase; datetimes kept for instant comparison)."""
+    """A generated record in the core's JSON form (camelCase; datetimes kept for instant comparison)."""
     if isinstance(value, enum.Enum):
-        return value.value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return value.name.lower()
+    if hasattr(value, "__dict__") and not isinstance(value, type):
         out: Dict[str, Any] = {}
-        for f in dataclasses.fields(value):
-            if f.name.startswith("_"):
+        tag = _variant(value)
+        if tag is not None:
+            out["type"] = tag
+        for name, v in vars(value).items():
+            if name.startswith("_"):
                 continue
-            v = getattr(value, f.name)
             if drop_none and v is None:
                 continue
             if isinstance(v, dt.timedelta):
-                out[camel(f.name) + "Ms"] = ms(v)
-            elif f.name == "retry_after" and v is None:
+                out[camel(name) + "Ms"] = ms(v)
+            elif name == "retry_after" and v is None:
                 out["retryAfterMs"] = None
             else:
-                out[camel(f.name)] = to_json(v, drop_none)
+                out[camel(name)] = to_json(v, drop_none)
         return out
     if isinstance(value, list):
         return [to_json(v, drop_none) for v in value]
@@ -146,7 +155,10 @@ def check_error(err: BaseException, want: Dict[str, Any]) -> List[str]:
 def signer(j: Optional[Dict[str, Any]]) -> mca.Signer:
     j = j or {}
     return mca.Signer(
-        j.get("firstName", ""), j.get("lastName", ""), j.get("emailAddress", ""), j.get("phoneNumber", "")
+        first_name=j.get("firstName", ""),
+        last_name=j.get("lastName", ""),
+        email_address=j.get("emailAddress", ""),
+        phone_number=j.get("phoneNumber", ""),
     )
 
 
@@ -186,7 +198,7 @@ def csp_input(j: Dict[str, Any]) -> mca.AddCspService:
 
 
 def response(j: Dict[str, Any]) -> mca.HttpResponse:
-    return mca.HttpResponse.of(j["status"], j.get("headers") or {}, j.get("body", ""))
+    return mca.http_response(j["status"], j.get("headers") or {}, j.get("body", ""))
 
 
 def credentials(j: Dict[str, Any]) -> mca.Credentials:
@@ -195,7 +207,7 @@ def credentials(j: Dict[str, Any]) -> mca.Credentials:
         password=j["password"],
         client_id=j.get("clientId"),
         client_secret=j.get("clientSecret"),
-        client_auth="body" if j.get("clientAuth") == "body" else "basic",
+        client_auth=mca.ClientAuth.BODY if j.get("clientAuth") == "body" else mca.ClientAuth.BASIC,
         scope=j.get("scope"),
     )
 

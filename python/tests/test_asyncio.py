@@ -23,7 +23,7 @@ class SlowTransport:
         except asyncio.CancelledError:
             self.cancelled += 1
             raise
-        return mca.HttpResponse.of(404, {"Content-Type": "application/problem+json"}, "{}")
+        return mca.http_response(404, {"Content-Type": "application/problem+json"}, "{}")
 
 
 @pytest.mark.asyncio
@@ -53,13 +53,13 @@ async def test_cancellation_reaches_the_transport() -> None:
 
 @pytest.mark.asyncio
 async def test_default_async_transport_against_sandbox(sandbox: Sandbox) -> None:
-    client = mca.AsyncClient(sandbox.url, str(uuid.uuid4()), credentials=mca.Credentials("sandbox", "sandbox"))
+    client = mca.AsyncClient(sandbox.url, str(uuid.uuid4()), credentials=mca.Credentials(username="sandbox", password="sandbox", client_auth=mca.ClientAuth.BASIC))
     assert isinstance(client.transport, mca.AsyncHttpxTransport)
     assert await client.get_attestation(str(uuid.uuid4())) is None
 
 
 def test_sync_httpx_transport_against_sandbox(sandbox: Sandbox) -> None:
     client = mca.Client(
-        sandbox.url, str(uuid.uuid4()), credentials=mca.Credentials("sandbox", "sandbox"), transport=mca.HttpxTransport()
+        sandbox.url, str(uuid.uuid4()), credentials=mca.Credentials(username="sandbox", password="sandbox", client_auth=mca.ClientAuth.BASIC), transport=mca.HttpxTransport()
     )
     assert client.get_attestation(str(uuid.uuid4())) is None

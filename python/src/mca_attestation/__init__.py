@@ -2,10 +2,14 @@
 
 >>> from mca_attestation import Client, StartAttestation, Signer
 >>> client = Client("https://api.example.com", "<reseller guid>", token="...")  # doctest: +SKIP
->>> client.ensure_accepted(org, StartAttestation(Signer("Ada", "Lovelace", "ada@example.com",
-...     "+46 70 123 45 67"), country="SE", acceptance_date=datetime.now(timezone.utc)))  # doctest: +SKIP
+>>> signer = Signer(first_name="Ada", last_name="Lovelace", email_address="ada@example.com",
+...     phone_number="+46 70 123 45 67")
+>>> client.ensure_accepted(org, StartAttestation(signer=signer, country="SE",
+...     acceptance_date="2026-11-24T09:30:00Z"))  # doctest: +SKIP
 
 ``Client`` is blocking, ``AsyncClient`` is for asyncio; both have the same snake_case methods.
+Values (``Signer``, ``StartAttestation``, ``Attestation``, …) are the Rust core's records, generated
+by uniffi: keyword constructors, ``datetime`` instants, redacted ``repr`` for signer data and secrets.
 Failures raise ``McaError`` subclasses with a stable ``kind``.
 """
 
@@ -22,22 +26,29 @@ from ._errors import (
     TransportError,
     UnauthorizedError,
 )
-from ._models import (
+# The API's values are the core's generated records and enums, under their public names.
+from ._ffi import (
     Acceptance,
     AcceptanceEvidence,
     AddCspService,
     Attestation,
     AttestationStarted,
     AttestationStatus,
+    ClientAuth,
     Credentials,
     CspServiceAdded,
+    EnsureOptions,
     EnsureOutcome,
     EnsureStatus,
     FlowEvent,
     FlowKind,
     McaInfo,
+    Method,
+    Op,
     PartnerAttestation,
     PartnerAttestationAcceptance,
+    PollOptions,
+    Problem,
     RefreshOutcome,
     Signer,
     StartAttestation,
@@ -51,9 +62,11 @@ from ._transport import (
     MAX_RESPONSE_BYTES,
     AsyncHttpxTransport,
     AsyncTransport,
+    Header,
     HttpRequest,
     HttpResponse,
     HttpxTransport,
+    http_response,
     Transport,
     TransportFailure,
     UrllibTransport,
@@ -81,6 +94,14 @@ __all__ = [
     "DecodeError",
     "DeadlineError",
     "ConfigError",
+    "ClientAuth",
+    "EnsureOptions",
+    "Method",
+    "Op",
+    "PollOptions",
+    "Problem",
+    "Header",
+    "http_response",
     "Acceptance",
     "AcceptanceEvidence",
     "AddCspService",

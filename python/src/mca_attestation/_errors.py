@@ -6,7 +6,7 @@ import datetime as _dt
 from typing import Any, Dict, List, Optional, Type
 
 from . import _ffi
-from ._models import Violation
+from ._ffi import Violation
 
 __all__ = [
     "McaError",
@@ -140,11 +140,7 @@ _BY_VARIANT: Dict[str, Type[McaError]] = {
 }
 
 
-def _violations(items: Any) -> List[Violation]:
-    return [Violation(v.pointer, v.detail) for v in items]
-
-
-def from_ffi(err: Any) -> McaError:
+def core_error(err: Any) -> McaError:
     """The public exception for a core error (``mca_attestation._ffi.Error.*``)."""
     cls = _BY_VARIANT.get(type(err).__name__, McaError)
     message = str(_ffi.describe_error(err))
@@ -157,14 +153,14 @@ def from_ffi(err: Any) -> McaError:
             code=problem.code,
             title=problem.title,
             detail=problem.detail,
-            violations=_violations(problem.errors),
+            violations=list(problem.errors),
             retry_after=retry_after,
             trace_id=problem.trace_id,
             type_uri=problem.type_uri,
             instance=problem.instance,
         )
     if cls is InvalidError:
-        return cls(message, violations=_violations(err.violations))
+        return cls(message, violations=list(err.violations))
     if cls is DecodeError:
         return cls(message, status=err.status, body_excerpt=err.body_excerpt)
     return cls(message)

@@ -1,5 +1,6 @@
 package com.cloudmore.mca
 
+import com.cloudmore.mca.ffi.Received
 import com.cloudmore.mca.ffi.TransportException
 import com.cloudmore.mca.model.FlowEvent
 import com.cloudmore.mca.model.HttpRequest
@@ -24,9 +25,9 @@ private fun transportFailure(e: Throwable): TransportException =
     }
 
 internal class AsyncTransportAdapter(private val inner: HttpTransport) : FfiTransport {
-    override suspend fun send(request: HttpRequest): HttpResponse =
+    override suspend fun send(request: HttpRequest): Received =
         try {
-            inner.send(request)
+            Received(inner.send(request))
         } catch (e: CancellationException) {
             throw e
         } catch (e: Throwable) {
