@@ -4,7 +4,9 @@
 # inputs that already crash (known, reported findings) are set aside, so they do not stop it; a
 # target that crashes during its share is restarted for the rest of it, and every crash counts.
 # Prints executions, exec/s, crashes and set-aside seeds per target.
-# Usage: bash fuzz/campaign.sh TOTAL_SECONDS [TARGET...]
+# With FUZZ_RUNS=N a target also stops once it has run N inputs (its time share stays the cap), so
+# `FUZZ_RUNS=10000000 bash fuzz/campaign.sh 30000` runs every target to 10M executions.
+# Usage: [FUZZ_RUNS=N] bash fuzz/campaign.sh TOTAL_SECONDS [TARGET...]
 source "$(dirname "$0")/common.sh"
 total=${1:?usage: fuzz/campaign.sh TOTAL_SECONDS [TARGET...]}
 shift
@@ -36,9 +38,14 @@ for t in "${targets[@]}"; do
   while :; do
     left=$(( share - ($(date +%s) - began) ))
     [ "$left" -ge 2 ] || break
+    runs=()
+    if [ -n "${FUZZ_RUNS:-}" ]; then
+      [ "$execs" -lt "$FUZZ_RUNS" ] || break
+      runs=(-runs=$(( FUZZ_RUNS - execs )))
+    fi
     run=$(( run + 1 ))
     log="$dir/run$run.log"
-    if ! "$bin/$t" "$work" -max_total_time="$left" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
+    if ! "$bin/$t" "$work" -max_total_time="$left" "${runs[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
       -dict="$FUZZ_DIR/dict/$t.dict" -print_final_stats=1 -artifact_prefix="$dir/" >"$log" 2>&1; then
       crashes=$(( crashes + 1 ))
     fi

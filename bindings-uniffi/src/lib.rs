@@ -12,7 +12,7 @@
 //!   (plain threads). Its platform futures are ready when created, so the core's driver runs to
 //!   completion on the calling thread.
 //!
-//! Model types and the error ([`mca_attestation::Error`]) come from the core's uniffi namespace
+//! Model types and the error ([`mca_attestation::McaError`]) come from the core's uniffi namespace
 //! `mca_attestation`; this crate's own items live in namespace `mca_uniffi`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -28,10 +28,10 @@ use std::time::{Duration, SystemTime};
 use mca_attestation::http::{DEFAULT_REQUEST_TIMEOUT, MAX_RESPONSE_BYTES};
 
 use mca_attestation::{
-    validate, Acceptance, AddCspService, Attestation, AttestationStarted, Auth, ClientConfig,
-    Credentials, CspServiceAdded, EnsureOptions, EnsureOutcome, Error, FlowEvent, HttpRequest,
-    HttpResponse, OrganizationId, Platform, PollOptions, RefreshOutcome, Session, StartAttestation,
-    Timestamp, Token,
+    validate, Acceptance, AddCspService, Attestation, AttestationStarted, ClientOptions,
+    CspServiceAdded, EnsureAcceptedOptions, EnsureOutcome, ErrorView, FlowEvent, HttpRequest,
+    HttpResponse, McaError, OrganizationId, Platform, RefreshOutcome, Session, StartAttestation,
+    Timestamp, Token, WaitOptions,
 };
 
 uniffi::setup_scaffolding!("mca_uniffi");
@@ -46,10 +46,17 @@ pub enum TransportError {
         /// What the host reported.
         message: String,
     },
-    /// The host gave up on purpose (cancellation, a bug in user code): the flow stops at once
-    /// without retrying. The host usually re-raises its own exception afterwards.
+    /// The host gave up on purpose (a bug in user code): the flow stops at once without
+    /// retrying, as a `config` error. The host usually re-raises its own exception afterwards.
     #[error("{message}")]
     Aborted {
+        /// What the host reported.
+        message: String,
+    },
+    /// The host's native cancellation (asyncio cancel, coroutine cancel, thread interrupt): the
+    /// flow stops at once, as the core's `cancelled` kind.
+    #[error("{message}")]
+    Cancelled {
         /// What the host reported.
         message: String,
     },
@@ -64,12 +71,13 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for TransportError {
 }
 
 impl TransportError {
-    fn into_core(self) -> Error {
+    fn into_core(self) -> McaError {
         match self {
-            TransportError::Failed { message } => Error::Transport { message },
-            TransportError::Aborted { message } => Error::Config {
+            TransportError::Failed { message } => McaError::Transport { message },
+            TransportError::Aborted { message } => McaError::Config {
                 message: format!("transport aborted: {message}"),
             },
+            TransportError::Cancelled { message } => McaError::cancelled(message),
         }
     }
 }
@@ -128,72 +136,11 @@ pub trait EventListener: Send + Sync {
     fn on_event(&self, event: FlowEvent);
 }
 
-/// How requests are authorised.
-#[derive(Clone, PartialEq, Eq, uniffi::Enum)]
-pub enum ClientAuthConfig {
-    /// No `Authorization` header.
-    None,
-    /// A bearer token obtained elsewhere.
-    Token {
-        /// The bearer token.
-        token: String,
-    },
-    /// Password grant against the token endpoint; tokens are cached and renewed by the core.
-    Credentials {
-        /// The credentials.
-        credentials: Credentials,
-    },
+fn session(options: &ClientOptions, binding: &str) -> Result<Session, McaError> {
+    Session::from_options(options, binding)
 }
 
-impl fmt::Debug for ClientAuthConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.to_auth(), f)
-    }
-}
-
-impl ClientAuthConfig {
-    fn to_auth(&self) -> Auth {
-        match self {
-            ClientAuthConfig::None => Auth::None,
-            ClientAuthConfig::Token { token } => Auth::Bearer(token.clone()),
-            ClientAuthConfig::Credentials { credentials } => Auth::Password(credentials.clone()),
-        }
-    }
-}
-
-/// Everything a client needs besides its host platform.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct ClientOptions {
-    /// API base URL (https; http only for loopback hosts).
-    pub base_url: String,
-    /// Reseller GUID.
-    pub reseller_id: String,
-    /// Authorisation.
-    pub auth: ClientAuthConfig,
-    /// Which binding sends (`python`, `kotlin`, …), for the `User-Agent`.
-    pub binding: String,
-    /// Extra `User-Agent` product, e.g. `acme-onboarding/2.1`.
-    #[uniffi(default = None)]
-    pub user_agent_extra: Option<String>,
-    /// Sent as `X-Correlation-Id` on every request when set.
-    #[uniffi(default = None)]
-    pub correlation_id: Option<String>,
-    /// Token endpoint; `<base_url>/connect/token` when absent.
-    #[uniffi(default = None)]
-    pub token_url: Option<String>,
-}
-
-fn session(options: &ClientOptions) -> Result<Session, Error> {
-    let mut config = ClientConfig::new(&options.base_url, &options.reseller_id, &options.binding)?;
-    if let Some(url) = &options.token_url {
-        config = config.with_token_url(url)?;
-    }
-    config.user_agent_extra = options.user_agent_extra.clone();
-    config.correlation_id = options.correlation_id.clone();
-    Ok(Session::new(config, options.auth.to_auth()))
-}
-
-fn org(id: &str) -> Result<OrganizationId, Error> {
+fn org(id: &str) -> Result<OrganizationId, McaError> {
     OrganizationId::parse(id)
 }
 
@@ -202,9 +149,9 @@ type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 /// A host transport's response, refused as a `transport` error when its body is larger than the
 /// core's [`MAX_RESPONSE_BYTES`] (the default transports stop reading there; this also covers a
 /// caller's own transport, so the core never parses an unbounded body).
-fn within_cap(response: HttpResponse) -> Result<HttpResponse, Error> {
+fn within_cap(response: HttpResponse) -> Result<HttpResponse, McaError> {
     if response.body.len() > MAX_RESPONSE_BYTES {
-        return Err(Error::transport(format!(
+        return Err(McaError::transport(format!(
             "response body exceeds {MAX_RESPONSE_BYTES} bytes"
         )));
     }
@@ -219,7 +166,7 @@ struct AsyncHost {
 }
 
 impl Platform for AsyncHost {
-    type SendFuture = BoxFuture<Result<HttpResponse, Error>>;
+    type SendFuture = BoxFuture<Result<HttpResponse, McaError>>;
     type SleepFuture = BoxFuture<()>;
 
     fn send(&self, request: HttpRequest) -> Self::SendFuture {
@@ -258,7 +205,7 @@ struct BlockingHost {
 }
 
 impl Platform for BlockingHost {
-    type SendFuture = std::future::Ready<Result<HttpResponse, Error>>;
+    type SendFuture = std::future::Ready<Result<HttpResponse, McaError>>;
     type SleepFuture = std::future::Ready<()>;
 
     fn send(&self, request: HttpRequest) -> Self::SendFuture {
@@ -326,16 +273,18 @@ impl fmt::Debug for McaClient {
 
 #[uniffi::export]
 impl McaClient {
-    /// A client; `config` errors for a bad base URL or reseller id.
+    /// A client over the core's options; `binding` (`python`, `kotlin`) labels the `User-Agent`.
+    /// Every option is checked by the core (`config` errors).
     #[uniffi::constructor]
     pub fn new(
         options: ClientOptions,
+        binding: String,
         transport: Arc<dyn HttpTransport>,
         runtime: Arc<dyn Runtime>,
         listener: Option<Arc<dyn EventListener>>,
-    ) -> Result<Arc<Self>, Error> {
+    ) -> Result<Arc<Self>, McaError> {
         Ok(Arc::new(Self {
-            session: session(&options)?,
+            session: session(&options, &binding)?,
             host: AsyncHost {
                 transport,
                 runtime,
@@ -358,22 +307,25 @@ impl McaClient {
     pub fn validate_start_attestation(
         &self,
         input: StartAttestation,
-    ) -> Result<StartAttestation, Error> {
+    ) -> Result<StartAttestation, McaError> {
         validate::start_attestation(&input, self.host.now())
     }
 
     /// Validates and normalises an add-CSP-service body against the host clock; sends nothing.
-    pub fn validate_add_csp_service(&self, input: AddCspService) -> Result<AddCspService, Error> {
+    pub fn validate_add_csp_service(
+        &self,
+        input: AddCspService,
+    ) -> Result<AddCspService, McaError> {
         validate::add_csp_service(&input, self.host.now())
     }
 
     /// Normalises an organisation GUID (`invalid` at `/organizationId` otherwise).
-    pub fn normalize_organization_id(&self, organization_id: String) -> Result<String, Error> {
+    pub fn normalize_organization_id(&self, organization_id: String) -> Result<String, McaError> {
         org(&organization_id).map(|o| o.to_string())
     }
 
     /// A valid access token (cached or fetched; password auth only).
-    pub async fn token(&self) -> Result<Token, Error> {
+    pub async fn token(&self) -> Result<Token, McaError> {
         self.session.token(&self.host).await
     }
 
@@ -382,7 +334,7 @@ impl McaClient {
         &self,
         organization_id: String,
         input: StartAttestation,
-    ) -> Result<AttestationStarted, Error> {
+    ) -> Result<AttestationStarted, McaError> {
         let org = org(&organization_id)?;
         self.session
             .start_attestation(&self.host, &org, input)
@@ -393,19 +345,19 @@ impl McaClient {
     pub async fn get_attestation(
         &self,
         organization_id: String,
-    ) -> Result<Option<Attestation>, Error> {
+    ) -> Result<Option<Attestation>, McaError> {
         let org = org(&organization_id)?;
         self.session.get_attestation(&self.host, &org).await
     }
 
     /// Finalizes an accepted attestation.
-    pub async fn finalize_attestation(&self, organization_id: String) -> Result<(), Error> {
+    pub async fn finalize_attestation(&self, organization_id: String) -> Result<(), McaError> {
         let org = org(&organization_id)?;
         self.session.finalize_attestation(&self.host, &org).await
     }
 
     /// The acceptance state.
-    pub async fn get_acceptance(&self, organization_id: String) -> Result<Acceptance, Error> {
+    pub async fn get_acceptance(&self, organization_id: String) -> Result<Acceptance, McaError> {
         let org = org(&organization_id)?;
         self.session.get_acceptance(&self.host, &org).await
     }
@@ -414,7 +366,7 @@ impl McaClient {
     pub async fn refresh_acceptance(
         &self,
         organization_id: String,
-    ) -> Result<RefreshOutcome, Error> {
+    ) -> Result<RefreshOutcome, McaError> {
         let org = org(&organization_id)?;
         self.session.refresh_acceptance(&self.host, &org).await
     }
@@ -424,7 +376,7 @@ impl McaClient {
         &self,
         organization_id: String,
         input: AddCspService,
-    ) -> Result<CspServiceAdded, Error> {
+    ) -> Result<CspServiceAdded, McaError> {
         let org = org(&organization_id)?;
         self.session.add_csp_service(&self.host, &org, input).await
     }
@@ -433,11 +385,11 @@ impl McaClient {
     pub async fn wait_for_signature(
         &self,
         organization_id: String,
-        options: PollOptions,
-    ) -> Result<mca_attestation::WaitOutcome, Error> {
+        options: WaitOptions,
+    ) -> Result<mca_attestation::WaitOutcome, McaError> {
         let org = org(&organization_id)?;
         self.session
-            .wait_for_signature(&self.host, &org, options)
+            .wait_for_signature_with(&self.host, &org, &options)
             .await
     }
 
@@ -446,11 +398,11 @@ impl McaClient {
         &self,
         organization_id: String,
         input: StartAttestation,
-        options: EnsureOptions,
-    ) -> Result<EnsureOutcome, Error> {
+        options: EnsureAcceptedOptions,
+    ) -> Result<EnsureOutcome, McaError> {
         let org = org(&organization_id)?;
         self.session
-            .ensure_accepted(&self.host, &org, input, options)
+            .ensure_accepted_with(&self.host, &org, input, &options)
             .await
     }
 }
@@ -472,16 +424,18 @@ impl fmt::Debug for McaBlockingClient {
 
 #[uniffi::export]
 impl McaBlockingClient {
-    /// A client; `config` errors for a bad base URL or reseller id.
+    /// A client over the core's options; `binding` (`python`, `kotlin`) labels the `User-Agent`.
+    /// Every option is checked by the core (`config` errors).
     #[uniffi::constructor]
     pub fn new(
         options: ClientOptions,
+        binding: String,
         transport: Arc<dyn BlockingHttpTransport>,
         runtime: Arc<dyn BlockingRuntime>,
         listener: Option<Arc<dyn EventListener>>,
-    ) -> Result<Arc<Self>, Error> {
+    ) -> Result<Arc<Self>, McaError> {
         Ok(Arc::new(Self {
-            session: session(&options)?,
+            session: session(&options, &binding)?,
             host: BlockingHost {
                 transport,
                 runtime,
@@ -504,22 +458,25 @@ impl McaBlockingClient {
     pub fn validate_start_attestation(
         &self,
         input: StartAttestation,
-    ) -> Result<StartAttestation, Error> {
+    ) -> Result<StartAttestation, McaError> {
         validate::start_attestation(&input, self.host.now())
     }
 
     /// Validates and normalises an add-CSP-service body against the host clock; sends nothing.
-    pub fn validate_add_csp_service(&self, input: AddCspService) -> Result<AddCspService, Error> {
+    pub fn validate_add_csp_service(
+        &self,
+        input: AddCspService,
+    ) -> Result<AddCspService, McaError> {
         validate::add_csp_service(&input, self.host.now())
     }
 
     /// Normalises an organisation GUID (`invalid` at `/organizationId` otherwise).
-    pub fn normalize_organization_id(&self, organization_id: String) -> Result<String, Error> {
+    pub fn normalize_organization_id(&self, organization_id: String) -> Result<String, McaError> {
         org(&organization_id).map(|o| o.to_string())
     }
 
     /// A valid access token (cached or fetched; password auth only).
-    pub fn token(&self) -> Result<Token, Error> {
+    pub fn token(&self) -> Result<Token, McaError> {
         block_on(self.session.token(&self.host))
     }
 
@@ -528,31 +485,34 @@ impl McaBlockingClient {
         &self,
         organization_id: String,
         input: StartAttestation,
-    ) -> Result<AttestationStarted, Error> {
+    ) -> Result<AttestationStarted, McaError> {
         let org = org(&organization_id)?;
         block_on(self.session.start_attestation(&self.host, &org, input))
     }
 
     /// The ongoing attestation, or none (404).
-    pub fn get_attestation(&self, organization_id: String) -> Result<Option<Attestation>, Error> {
+    pub fn get_attestation(
+        &self,
+        organization_id: String,
+    ) -> Result<Option<Attestation>, McaError> {
         let org = org(&organization_id)?;
         block_on(self.session.get_attestation(&self.host, &org))
     }
 
     /// Finalizes an accepted attestation.
-    pub fn finalize_attestation(&self, organization_id: String) -> Result<(), Error> {
+    pub fn finalize_attestation(&self, organization_id: String) -> Result<(), McaError> {
         let org = org(&organization_id)?;
         block_on(self.session.finalize_attestation(&self.host, &org))
     }
 
     /// The acceptance state.
-    pub fn get_acceptance(&self, organization_id: String) -> Result<Acceptance, Error> {
+    pub fn get_acceptance(&self, organization_id: String) -> Result<Acceptance, McaError> {
         let org = org(&organization_id)?;
         block_on(self.session.get_acceptance(&self.host, &org))
     }
 
     /// Asks for a re-sync of the acceptance state (429 is the value `AlreadyRunning`).
-    pub fn refresh_acceptance(&self, organization_id: String) -> Result<RefreshOutcome, Error> {
+    pub fn refresh_acceptance(&self, organization_id: String) -> Result<RefreshOutcome, McaError> {
         let org = org(&organization_id)?;
         block_on(self.session.refresh_acceptance(&self.host, &org))
     }
@@ -562,7 +522,7 @@ impl McaBlockingClient {
         &self,
         organization_id: String,
         input: AddCspService,
-    ) -> Result<CspServiceAdded, Error> {
+    ) -> Result<CspServiceAdded, McaError> {
         let org = org(&organization_id)?;
         block_on(self.session.add_csp_service(&self.host, &org, input))
     }
@@ -571,10 +531,13 @@ impl McaBlockingClient {
     pub fn wait_for_signature(
         &self,
         organization_id: String,
-        options: PollOptions,
-    ) -> Result<mca_attestation::WaitOutcome, Error> {
+        options: WaitOptions,
+    ) -> Result<mca_attestation::WaitOutcome, McaError> {
         let org = org(&organization_id)?;
-        block_on(self.session.wait_for_signature(&self.host, &org, options))
+        block_on(
+            self.session
+                .wait_for_signature_with(&self.host, &org, &options),
+        )
     }
 
     /// Makes sure the customer has accepted, doing only what is missing.
@@ -582,34 +545,21 @@ impl McaBlockingClient {
         &self,
         organization_id: String,
         input: StartAttestation,
-        options: EnsureOptions,
-    ) -> Result<EnsureOutcome, Error> {
+        options: EnsureAcceptedOptions,
+    ) -> Result<EnsureOutcome, McaError> {
         let org = org(&organization_id)?;
         block_on(
             self.session
-                .ensure_accepted(&self.host, &org, input, options),
+                .ensure_accepted_with(&self.host, &org, input, &options),
         )
     }
-}
-
-/// The core's default polling schedule (2 s doubling to 30 s, no deadline, no jitter), so hosts
-/// never restate it.
-#[uniffi::export]
-pub fn default_poll_options() -> mca_attestation::PollOptions {
-    mca_attestation::PollOptions::default()
-}
-
-/// The core's default `ensure_accepted` options (wait, default polling, 5 confirmations).
-#[uniffi::export]
-pub fn default_ensure_options() -> mca_attestation::EnsureOptions {
-    mca_attestation::EnsureOptions::default()
 }
 
 /// The core's cap on a response body in bytes (`MAX_RESPONSE_BYTES`): the default transports read
 /// at most this many plus one and report more as a `transport` error.
 #[uniffi::export]
-pub fn max_response_bytes() -> u64 {
-    u64::try_from(MAX_RESPONSE_BYTES).unwrap_or(u64::MAX)
+pub fn max_response_bytes() -> i64 {
+    i64::try_from(MAX_RESPONSE_BYTES).unwrap_or(i64::MAX)
 }
 
 /// The core's default timeout of one HTTP exchange (connect, headers and the whole body):
@@ -625,14 +575,16 @@ pub fn core_version() -> String {
     mca_attestation::VERSION.to_string()
 }
 
-/// Serialises acceptance evidence as the core's JSON (camelCase members, RFC 3339 times).
+/// The flat view of a core error (kind, message, status, code, title, detail, violations,
+/// retry-after, trace id, body excerpt, problem) that every binding's error object is built from.
 #[uniffi::export]
-pub fn evidence_to_json(evidence: mca_attestation::AcceptanceEvidence) -> String {
-    evidence.to_json()
+pub fn error_view(error: McaError) -> ErrorView {
+    ErrorView::from(&error)
 }
 
-/// The core's one-line message for an error (never contains secrets or signer details).
+/// The `cancelled` error's view for a host's native cancellation (asyncio cancel, coroutine
+/// cancel) that happened outside the core, so every language reports it the same way.
 #[uniffi::export]
-pub fn describe_error(error: Error) -> String {
-    error.to_string()
+pub fn cancelled_view(message: String) -> ErrorView {
+    ErrorView::from(&McaError::cancelled(message))
 }

@@ -6,7 +6,7 @@
 //! [`Core`] and turns the plain error objects thrown here into `McaError`s.
 
 #![forbid(unsafe_code)]
-// `Error` carries its `Problem` by value (see the core); errors are rare.
+// `McaError` carries its `Problem` by value (see the core); errors are rare.
 #![allow(clippy::result_large_err)]
 
 mod convert;
@@ -17,8 +17,8 @@ use std::time::Duration;
 
 use js_sys::{Function, Promise};
 use mca_attestation::{
-    validate, AddCspService, Auth, ClientConfig, Credentials, EnsureOptions, Error, OrganizationId,
-    PollOptions, Session, StartAttestation,
+    validate, AddCspService, Auth, ClientConfig, Credentials, EnsureOptions, McaError,
+    OrganizationId, PollOptions, Session, StartAttestation,
 };
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -127,10 +127,10 @@ pub struct Core {
     inner: Rc<Inner>,
 }
 
-fn org_id(org: &JsValue) -> Result<OrganizationId, Error> {
+fn org_id(org: &JsValue) -> Result<OrganizationId, McaError> {
     match org.as_string() {
         Some(text) => OrganizationId::parse(&text),
-        None => Err(Error::invalid(
+        None => Err(McaError::invalid(
             "/organizationId",
             "organizationId must be a string",
         )),
@@ -138,7 +138,7 @@ fn org_id(org: &JsValue) -> Result<OrganizationId, Error> {
 }
 
 /// A call in progress (boxed so that one `future_to_promise` instance serves every method).
-type Pending = std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, Error>>>>;
+type Pending = std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, McaError>>>>;
 
 /// Runs a call as a Promise of its JSON text, or a rejection with the error's JSON text.
 fn promise(fut: Pending) -> Promise {
@@ -165,9 +165,9 @@ impl Core {
         Self::build(options, Hooks { fetch, sleep, now }).map_err(|e| error_value(&e))
     }
 
-    fn build(options: String, hooks: Hooks) -> Result<Core, Error> {
+    fn build(options: String, hooks: Hooks) -> Result<Core, McaError> {
         let o: ClientOptions = serde_json::from_str(&options)
-            .map_err(|e| Error::config(format!("client options: {e}")))?;
+            .map_err(|e| McaError::config(format!("client options: {e}")))?;
         let mut config = ClientConfig::new(&o.base_url, &o.reseller_id, BINDING)?;
         if let Some(url) = o.token_url.as_deref() {
             config = config.with_token_url(url)?;
@@ -176,7 +176,9 @@ impl Core {
         config.correlation_id = o.correlation_id;
         let auth = match (o.token, o.credentials) {
             (Some(_), Some(_)) => {
-                return Err(Error::config("give either token or credentials, not both"))
+                return Err(McaError::config(
+                    "give either token or credentials, not both",
+                ))
             }
             (Some(token), None) => Auth::Bearer(token),
             (None, Some(credentials)) => Auth::Password(credentials),
@@ -334,11 +336,11 @@ impl Core {
     }
 }
 
-fn flow_options(options: String) -> Result<FlowOptions, Error> {
+fn flow_options(options: String) -> Result<FlowOptions, McaError> {
     if options.trim().is_empty() {
         return Ok(FlowOptions::default());
     }
-    serde_json::from_str(&options).map_err(|e| Error::config(format!("flow options: {e}")))
+    serde_json::from_str(&options).map_err(|e| McaError::config(format!("flow options: {e}")))
 }
 
 fn now_from(now_ms: Option<f64>) -> mca_attestation::Timestamp {
@@ -350,7 +352,7 @@ fn now_from(now_ms: Option<f64>) -> mca_attestation::Timestamp {
 /// (ms since the epoch, default the current time) bounds `acceptanceDate`.
 #[wasm_bindgen(js_name = validateStartAttestation)]
 pub fn validate_start_attestation(input: String, now_ms: Option<f64>) -> Result<String, JsValue> {
-    let run = || -> Result<String, Error> {
+    let run = || -> Result<String, McaError> {
         let input: StartAttestation = from_json(&input)?;
         to_json(&validate::start_attestation(&input, now_from(now_ms))?)
     };
@@ -361,7 +363,7 @@ pub fn validate_start_attestation(input: String, now_ms: Option<f64>) -> Result<
 /// [`validate_start_attestation`]).
 #[wasm_bindgen(js_name = validateAddCspService)]
 pub fn validate_add_csp_service(input: String, now_ms: Option<f64>) -> Result<String, JsValue> {
-    let run = || -> Result<String, Error> {
+    let run = || -> Result<String, McaError> {
         let input: AddCspService = from_json(&input)?;
         to_json(&validate::add_csp_service(&input, now_from(now_ms))?)
     };

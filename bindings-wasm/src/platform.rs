@@ -7,7 +7,9 @@ use std::pin::Pin;
 use std::time::{Duration, SystemTime};
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
-use mca_attestation::{Error, FlowEvent, Header, HttpRequest, HttpResponse, Platform, Timestamp};
+use mca_attestation::{
+    FlowEvent, Header, HttpRequest, HttpResponse, McaError, Platform, Timestamp,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -32,8 +34,8 @@ pub struct JsPlatform {
 }
 
 /// The error a cancelled call stops with. The package rethrows the signal's reason instead.
-fn aborted() -> Error {
-    Error::Deadline {
+fn aborted() -> McaError {
+    McaError::Deadline {
         message: "aborted by the caller's AbortSignal".into(),
     }
 }
@@ -105,7 +107,7 @@ async fn send(
     fetch: Function,
     signal: Option<JsValue>,
     request: HttpRequest,
-) -> Result<HttpResponse, Error> {
+) -> Result<HttpResponse, McaError> {
     if JsPlatform::is_aborted(&signal) {
         return Err(aborted());
     }
@@ -113,7 +115,7 @@ async fn send(
         if JsPlatform::is_aborted(signal) {
             aborted()
         } else {
-            Error::transport(describe(&e))
+            McaError::transport(describe(&e))
         }
     };
     let init: JsValue = Object::new().into();
@@ -139,7 +141,7 @@ async fn send(
     }
     .map_err(|e| failed(e, &signal))?;
     if get(&response, "type").as_string().as_deref() == Some("opaqueredirect") {
-        return Err(Error::transport(
+        return Err(McaError::transport(
             "the server answered with a redirect, which is refused",
         ));
     }
@@ -167,7 +169,7 @@ async fn send(
 }
 
 impl Platform for JsPlatform {
-    type SendFuture = Pin<Box<dyn Future<Output = Result<HttpResponse, Error>>>>;
+    type SendFuture = Pin<Box<dyn Future<Output = Result<HttpResponse, McaError>>>>;
     type SleepFuture = Pin<Box<dyn Future<Output = ()>>>;
 
     fn send(&self, request: HttpRequest) -> Self::SendFuture {

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use clap::{Args, Subcommand, ValueEnum};
 use mca_attestation::{
-    validate as rules, AddCspService, EnsureOptions, Error, FlowEvent, PollOptions, Session,
+    validate as rules, AddCspService, EnsureOptions, FlowEvent, McaError, PollOptions, Session,
     StartAttestation, Timestamp,
 };
 use serde_json::{json, Value};
@@ -410,9 +410,9 @@ fn detect(value: &Value) -> BodyKind {
     }
 }
 
-fn as_body<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, Error> {
+fn as_body<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, McaError> {
     serde_json::from_value(value)
-        .map_err(|e| Error::invalid("", format!("the body does not fit: {e}")))
+        .map_err(|e| McaError::invalid("", format!("the body does not fit: {e}")))
 }
 
 /// `mca validate FILE`: client-side checks only; every violation with its pointer; exit 2 when invalid.
@@ -429,13 +429,13 @@ pub fn validate(ctx: &Context, args: ValidateArgs) -> Result<(), Failure> {
             "start_attestation",
             as_body::<StartAttestation>(value)
                 .and_then(|b| rules::start_attestation(&b, now))
-                .and_then(|b| serde_json::to_value(b).map_err(|e| Error::config(e.to_string()))),
+                .and_then(|b| serde_json::to_value(b).map_err(|e| McaError::config(e.to_string()))),
         ),
         BodyKind::AddCspService => (
             "add_csp_service",
             as_body::<AddCspService>(value)
                 .and_then(|b| rules::add_csp_service(&b, now))
-                .and_then(|b| serde_json::to_value(b).map_err(|e| Error::config(e.to_string()))),
+                .and_then(|b| serde_json::to_value(b).map_err(|e| McaError::config(e.to_string()))),
         ),
     };
     match verdict {
@@ -451,7 +451,7 @@ pub fn validate(ctx: &Context, args: ValidateArgs) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Err(error @ Error::Invalid { .. }) => {
+        Err(error @ McaError::Invalid { .. }) => {
             let violations = error.violations();
             if ctx.json {
                 output::json(&json!({"valid": false, "kind": name, "violations": violations}));

@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
-use mca_attestation::{Auth, ClientAuth, ClientConfig, Credentials, Error, Session};
+use mca_attestation::http::millis_i64;
+use mca_attestation::{
+    Auth, ClientAuth, ClientConfig, ClientOptions, Credentials, McaError, Session,
+};
 use serde::Deserialize;
 
 /// How the OAuth client id and secret are sent to the token endpoint.
@@ -134,11 +137,12 @@ struct FileConfig {
     token_url: Option<String>,
 }
 
-fn read_file(path: &Path) -> Result<FileConfig, Error> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::config(format!("cannot read config file {}: {e}", path.display())))?;
+fn read_file(path: &Path) -> Result<FileConfig, McaError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        McaError::config(format!("cannot read config file {}: {e}", path.display()))
+    })?;
     toml::from_str(&text).map_err(|e| {
-        Error::config(format!(
+        McaError::config(format!(
             "config file {} is not valid: {}",
             path.display(),
             e.message()
@@ -173,7 +177,7 @@ pub struct Resolved {
 
 impl Connection {
     /// Merges flags/environment with the config file (flags and environment win).
-    pub fn resolve(&self) -> Result<Resolved, Error> {
+    pub fn resolve(&self) -> Result<Resolved, McaError> {
         let file = match &self.config {
             Some(path) => read_file(path)?,
             None => FileConfig::default(),
@@ -199,13 +203,10 @@ impl Connection {
 }
 
 impl Resolved {
-    /// The authentication: a bearer token, else password credentials.
-    pub fn auth(&self) -> Result<Auth, Error> {
-        if let Some(token) = &self.token {
-            return Ok(Auth::Bearer(token.clone()));
-        }
+    /// The password credentials, when a username is given (it needs a password).
+    fn credentials(&self) -> Result<Option<Credentials>, McaError> {
         match (&self.username, &self.password) {
-            (Some(username), Some(password)) => Ok(Auth::Password(Credentials {
+            (Some(username), Some(password)) => Ok(Some(Credentials {
                 username: username.clone(),
                 password: password.clone(),
                 client_id: self.client_id.clone(),
@@ -216,36 +217,53 @@ impl Resolved {
                 },
                 scope: None,
             })),
-            (Some(_), None) => Err(Error::config(
+            (Some(_), None) => Err(McaError::config(
                 "a username needs a password: --password, MCA_PASSWORD or password in --config",
             )),
-            _ => Err(Error::config(
+            _ => Ok(None),
+        }
+    }
+
+    /// The authentication by the core's rule ([`ClientOptions::auth`]: a token or credentials,
+    /// both is a `config` error); none at all is a `config` error here, as every command needs one.
+    pub fn auth(&self) -> Result<Auth, McaError> {
+        let options = ClientOptions {
+            token: self.token.clone(),
+            credentials: self.credentials()?,
+            ..ClientOptions::default()
+        };
+        match options.auth()? {
+            Auth::None => Err(McaError::config(
                 "no credentials: give --token / MCA_TOKEN, or --username and --password \
                  (MCA_USERNAME / MCA_PASSWORD), or a --config file",
             )),
+            auth => Ok(auth),
         }
     }
 
     /// The client configuration (base URL, reseller, token URL), checked by the core.
-    pub fn client_config(&self) -> Result<ClientConfig, Error> {
+    pub fn client_config(&self) -> Result<ClientConfig, McaError> {
         let base_url = self.base_url.as_deref().ok_or_else(|| {
-            Error::config(
+            McaError::config(
                 "no API base URL: give --base-url, MCA_BASE_URL or base_url in --config \
                  (`mca sandbox` runs a local one; `mca demo` needs none)",
             )
         })?;
         let reseller = self.reseller_id.as_deref().ok_or_else(|| {
-            Error::config(
+            McaError::config(
                 "no reseller id: give --reseller-id, MCA_RESELLER_ID or reseller_id in --config",
             )
         })?;
-        let mut config = ClientConfig::new(base_url, reseller, "cli")?;
-        if let Some(url) = &self.token_url {
-            config = config.with_token_url(url)?;
-        }
-        config.correlation_id = self.correlation_id.clone();
-        config.user_agent_extra = self.user_agent_extra.clone();
-        Ok(config)
+        let options = ClientOptions {
+            base_url: base_url.to_string(),
+            reseller_id: reseller.to_string(),
+            token_url: self.token_url.clone(),
+            correlation_id: self.correlation_id.clone(),
+            user_agent: self.user_agent_extra.clone(),
+            request_timeout_ms: Some(millis_i64(self.timeout)),
+            ..ClientOptions::default()
+        };
+        Ok(options.resolve("cli")?.0)
     }
 
     /// How requests would be authorised, without any secret.
@@ -266,7 +284,7 @@ impl Resolved {
     }
 
     /// A session for the configured API.
-    pub fn session(&self) -> Result<Session, Error> {
+    pub fn session(&self) -> Result<Session, McaError> {
         Ok(Session::new(self.client_config()?, self.auth()?))
     }
 }

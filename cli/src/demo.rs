@@ -167,7 +167,7 @@ async fn target(ctx: &Context, args: &DemoArgs) -> Result<Target, Failure> {
         Some(text) => input::org(text)?,
         None if use_sandbox => random_org()?,
         None => {
-            return Err(mca_attestation::Error::config(
+            return Err(mca_attestation::McaError::config(
                 "with a real endpoint, give the customer's --org (and the signer's details)",
             )
             .into())
@@ -361,12 +361,12 @@ async fn walk(t: &Target, args: &DemoArgs, body: StartAttestation) -> Result<(),
     match outcome.status {
         EnsureStatus::Accepted | EnsureStatus::Finalized | EnsureStatus::AlreadyAccepted => {}
         EnsureStatus::Expired => {
-            return Err(Failure::Core(mca_attestation::Error::Deadline {
+            return Err(Failure::Core(mca_attestation::McaError::Deadline {
                 message: "the agreement link expired before the signer accepted".into(),
             }))
         }
         EnsureStatus::Pending => {
-            return Err(Failure::Core(mca_attestation::Error::Deadline {
+            return Err(Failure::Core(mca_attestation::McaError::Deadline {
                 message: "the signer has not accepted yet".into(),
             }))
         }

@@ -14,8 +14,8 @@ use std::time::Instant;
 
 use clap::Args;
 use mca_attestation::{
-    validate, AttestationStatus, EnsureOptions, EnsureStatus, Error, FlowEvent, HttpRequest,
-    HttpResponse, Method, OrganizationId, Platform, Session, Signer, StartAttestation, Timestamp,
+    validate, AttestationStatus, EnsureOptions, EnsureStatus, FlowEvent, HttpRequest, HttpResponse,
+    McaError, Method, OrganizationId, Platform, Session, Signer, StartAttestation, Timestamp,
     Violation,
 };
 use serde::Serialize;
@@ -372,7 +372,7 @@ struct Observed {
     token_url: Arc<str>,
 }
 
-type SendFuture = Pin<Box<dyn Future<Output = Result<HttpResponse, Error>> + Send>>;
+type SendFuture = Pin<Box<dyn Future<Output = Result<HttpResponse, McaError>> + Send>>;
 
 /// The marker of a write a dry run held back.
 const HELD_BACK: &str = "dry run: not sent";
@@ -402,7 +402,7 @@ impl Platform for Observed {
                 } else {
                     "would_write"
                 });
-                return Box::pin(std::future::ready(Err(Error::config(HELD_BACK))));
+                return Box::pin(std::future::ready(Err(McaError::config(HELD_BACK))));
             }
             trace.started |= attestation && request.method == Method::Post;
             trace.finalized |= finalize;
@@ -696,7 +696,7 @@ pub async fn run(ctx: &Context, args: EnsureArgs) -> Result<(), Failure> {
     let (good, bad) = precheck(&args.orgs, &run_date)?;
     let concurrency = args.bulk.concurrency();
     match session.token(&net).await {
-        Ok(_) | Err(Error::Config { .. }) => {}
+        Ok(_) | Err(McaError::Config { .. }) => {}
         Err(e) => return Err(e.into()),
     }
     // One run per evidence directory at a time: a second run started while the first is still

@@ -1,6 +1,6 @@
 //! Exit codes, mapped from the core's error kinds in this one place, and how failures are shown.
 
-use mca_attestation::Error;
+use mca_attestation::McaError;
 use serde_json::json;
 
 /// Success.
@@ -20,7 +20,7 @@ pub const DEADLINE: u8 = 6;
 /// `--fail-on` matched at least one organisation (`report`, `ensure`); used for nothing else.
 pub const FAIL_ON: u8 = 7;
 
-/// The exit code for an error kind of the core (`Error::kind()`).
+/// The exit code for an error kind of the core (`McaError::kind()`).
 pub fn code_for_kind(kind: &str) -> u8 {
     match kind {
         "invalid" | "config" => INVALID,
@@ -36,7 +36,7 @@ pub fn code_for_kind(kind: &str) -> u8 {
 #[derive(Debug)]
 pub enum Failure {
     /// An error of the core (or the platform), with its kind.
-    Core(Error),
+    Core(McaError),
     /// A local problem, with its exit code.
     Local {
         /// Exit code.
@@ -48,8 +48,8 @@ pub enum Failure {
     Silent(u8),
 }
 
-impl From<Error> for Failure {
-    fn from(e: Error) -> Self {
+impl From<McaError> for Failure {
+    fn from(e: McaError) -> Self {
         Failure::Core(e)
     }
 }
@@ -83,7 +83,7 @@ impl Failure {
     pub fn report(&self, json_output: bool) {
         match self {
             Failure::Core(e) if json_output => println!("{}", json!({ "error": error_json(e) })),
-            Failure::Core(Error::Invalid { violations }) => {
+            Failure::Core(McaError::Invalid { violations }) => {
                 eprintln!(
                     "error (invalid): {} violation{}",
                     violations.len(),
@@ -115,7 +115,7 @@ impl Failure {
 
 /// An error as flat JSON for scripts: `kind`, `message`, and where known `status`, `code`, `title`,
 /// `detail`, `traceId`, `retryAfterMs`, `violations` (`{pointer, detail}`), `bodyExcerpt`.
-pub fn error_json(e: &Error) -> serde_json::Value {
+pub fn error_json(e: &McaError) -> serde_json::Value {
     let mut out = serde_json::Map::new();
     out.insert("kind".into(), json!(e.kind()));
     out.insert("message".into(), json!(e.to_string()));
@@ -138,7 +138,7 @@ pub fn error_json(e: &Error) -> serde_json::Value {
         out.insert("retryAfterMs".into(), json!(d.as_millis() as u64));
     }
     out.insert("violations".into(), json!(e.violations()));
-    if let Error::Decode { body_excerpt, .. } = e {
+    if let McaError::Decode { body_excerpt, .. } = e {
         out.insert("bodyExcerpt".into(), json!(body_excerpt));
     }
     serde_json::Value::Object(out)

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use mca_attestation::{
-    AddCspService, Error, OrganizationId, PartnerAttestation, StartAttestation, Violation,
+    AddCspService, McaError, OrganizationId, PartnerAttestation, StartAttestation, Violation,
 };
 use serde::de::DeserializeOwned;
 
@@ -21,7 +21,7 @@ pub fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T, Failure> {
             .map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))?
     };
     serde_json::from_str(&text).map_err(|e| {
-        Failure::Core(Error::Invalid {
+        Failure::Core(McaError::Invalid {
             violations: vec![Violation::new("", format!("{}: {e}", path.display()))],
         })
     })

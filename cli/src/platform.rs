@@ -8,7 +8,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use mca_attestation::http::MAX_RESPONSE_BYTES;
-use mca_attestation::{Error, FlowEvent, Header, HttpRequest, HttpResponse, Platform, Timestamp};
+use mca_attestation::{
+    FlowEvent, Header, HttpRequest, HttpResponse, McaError, Platform, Timestamp,
+};
 
 /// Called with each flow event (progress output of `demo` and `attestation ensure`).
 pub type EventHook = Arc<dyn Fn(&FlowEvent) + Send + Sync>;
@@ -36,18 +38,18 @@ impl Net {
     /// A platform whose requests time out after `timeout`, counted from connecting until the whole
     /// body arrived (no complete answer in time → `transport` error). Redirects are never followed,
     /// bodies are capped at [`MAX_RESPONSE_BYTES`].
-    pub fn new(timeout: Duration, verbose: bool) -> Result<Self, Error> {
+    pub fn new(timeout: Duration, verbose: bool) -> Result<Self, McaError> {
         let client = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             // The core sees every status as sent: a redirect is not silently followed.
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
+            .map_err(|e| McaError::config(format!("cannot build the HTTP client: {e}")))?;
         let clock = match std::env::var(TEST_CLOCK_ENV) {
             Ok(text) if !text.is_empty() => {
                 let start = Timestamp::parse_rfc3339(&text)
-                    .map_err(|e| Error::config(format!("{TEST_CLOCK_ENV}: {e}")))?;
+                    .map_err(|e| McaError::config(format!("{TEST_CLOCK_ENV}: {e}")))?;
                 Some(Arc::new(FakeClock {
                     start,
                     slept_ms: AtomicU64::new(0),
@@ -94,10 +96,10 @@ async fn exchange(
     client: reqwest::Client,
     request: HttpRequest,
     verbose: bool,
-) -> Result<HttpResponse, Error> {
+) -> Result<HttpResponse, McaError> {
     let started = Instant::now();
     let method = reqwest::Method::from_bytes(request.method.as_str().as_bytes())
-        .map_err(|e| Error::config(format!("bad method: {e}")))?;
+        .map_err(|e| McaError::config(format!("bad method: {e}")))?;
     if verbose {
         eprintln!("→ {} {}", request.method.as_str(), request.url);
     }
@@ -113,7 +115,7 @@ async fn exchange(
         if verbose {
             eprintln!("← no response: {message}");
         }
-        Error::transport(message)
+        McaError::transport(message)
     })?;
     let status = response.status().as_u16();
     let headers = response
@@ -143,15 +145,15 @@ async fn exchange(
 }
 
 /// The error of a body larger than the core's [`MAX_RESPONSE_BYTES`].
-fn too_large(status: u16) -> Error {
-    Error::transport(format!(
+fn too_large(status: u16) -> McaError {
+    McaError::transport(format!(
         "status {status}: response body exceeds {MAX_RESPONSE_BYTES} bytes"
     ))
 }
 
 /// Reads the body chunk by chunk and stops (dropping the connection) as soon as it passes
 /// [`MAX_RESPONSE_BYTES`]: memory stays bounded whatever the server sends.
-async fn read_bounded(mut response: reqwest::Response, status: u16) -> Result<Vec<u8>, Error> {
+async fn read_bounded(mut response: reqwest::Response, status: u16) -> Result<Vec<u8>, McaError> {
     let limit = u64::try_from(MAX_RESPONSE_BYTES).unwrap_or(u64::MAX);
     if response.content_length().is_some_and(|n| n > limit) {
         return Err(too_large(status));
@@ -159,7 +161,7 @@ async fn read_bounded(mut response: reqwest::Response, status: u16) -> Result<Ve
     let mut bytes = Vec::new();
     loop {
         let chunk = response.chunk().await.map_err(|e| {
-            Error::transport(format!(
+            McaError::transport(format!(
                 "status {status}, body interrupted: {}",
                 describe(&e)
             ))
@@ -175,7 +177,7 @@ async fn read_bounded(mut response: reqwest::Response, status: u16) -> Result<Ve
 }
 
 impl Platform for Net {
-    type SendFuture = Pin<Box<dyn Future<Output = Result<HttpResponse, Error>> + Send>>;
+    type SendFuture = Pin<Box<dyn Future<Output = Result<HttpResponse, McaError>> + Send>>;
     type SleepFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
 
     fn send(&self, request: HttpRequest) -> Self::SendFuture {

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use clap::Args;
 use mca_attestation::{
-    Acceptance, Attestation, Error, OrganizationId, Platform, Session, Timestamp,
+    Acceptance, Attestation, McaError, OrganizationId, Platform, Session, Timestamp,
 };
 use serde::Serialize;
 
@@ -97,7 +97,7 @@ fn status_key(a: &Attestation) -> String {
     }
 }
 
-fn error_row(id: String, e: &Error) -> Row {
+fn error_row(id: String, e: &McaError) -> Row {
     Row {
         organization_id: id,
         state: "error".into(),
@@ -331,7 +331,7 @@ pub async fn run(ctx: &Context, args: ReportArgs) -> Result<(), Failure> {
     let concurrency = args.bulk.concurrency();
     // One token up front instead of one per concurrent first request; bad credentials stop here.
     match session.token(&net).await {
-        Ok(_) | Err(Error::Config { .. }) => {}
+        Ok(_) | Err(McaError::Config { .. }) => {}
         Err(e) => return Err(e.into()),
     }
     let run_at = Timestamp::from_system_time(std::time::SystemTime::now());

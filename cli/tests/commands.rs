@@ -340,13 +340,26 @@ fn validate_lists_every_violation_and_exits_2() {
 fn auth_errors_exit_4() {
     let sb = Sandbox::start();
     let org = org();
+    let r = run(sb
+        .mca()
+        .env_remove("MCA_USERNAME")
+        .env_remove("MCA_PASSWORD")
+        .env("MCA_TOKEN", "not-a-token")
+        .args(["acceptance", "get", "--org", &org]));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(r.stderr.contains("unauthorized"), "{}", r.stderr);
+    // A token and credentials together: the core's `config` error (exit 2), as in every binding.
     let r =
         run(sb
             .mca()
             .env("MCA_TOKEN", "not-a-token")
             .args(["acceptance", "get", "--org", &org]));
-    assert_eq!(r.code, 4, "{}", r.stderr);
-    assert!(r.stderr.contains("unauthorized"), "{}", r.stderr);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("either a token or credentials, not both"),
+        "{}",
+        r.stderr
+    );
     let r = run(sb.mca().env("MCA_PASSWORD", "pw-Zx81-not-it").args([
         "acceptance",
         "get",
@@ -377,9 +390,16 @@ fn faults_map_to_exit_codes() {
     assert_eq!(r.code, 5, "{}{}", r.stdout, r.stderr);
     assert_eq!(r.json()["error"]["kind"], "transport");
 
-    // A truncated success body: decode → 5.
+    // A success body cut short once: read again by the core, exit 0.
     let o = org();
     sb.fault(json!({"op": "get_acceptance", "org": o, "fault": "truncated"}));
+    let r = run(sb.mca().args(["acceptance", "get", "--json", "--org", &o]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.json()["accepted"], false);
+
+    // Cut short on every attempt: decode → 5.
+    let o = org();
+    sb.fault(json!({"op": "get_acceptance", "org": o, "fault": "truncated", "count": 3}));
     let r = run(sb.mca().args(["acceptance", "get", "--json", "--org", &o]));
     assert_eq!(r.code, 5, "{}{}", r.stdout, r.stderr);
     assert_eq!(r.json()["error"]["kind"], "decode");

@@ -141,7 +141,7 @@ fn report_over_1000_organisations_with_mixed_states_and_faults() {
         let spec = match i {
             900 | 901 => json!({"op": "get_acceptance", "org": o, "fault": "drop", "count": 3}),
             902 => json!({"op": "get_acceptance", "org": o, "fault": "html", "status": 500}),
-            903 => json!({"op": "get_acceptance", "org": o, "fault": "truncated"}),
+            903 => json!({"op": "get_acceptance", "org": o, "fault": "truncated", "count": 3}),
             _ => json!({"op": "get_attestation", "org": o, "fault": "legacy", "status": 400}),
         };
         sb.fault(spec);

@@ -1,12 +1,70 @@
 //! Plain HTTP records exchanged with the platform, the base URL rules and the client configuration.
 
 use std::fmt;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::error::McaError;
 use crate::ids::ResellerId;
-use crate::ops::Op;
+
+/// Names of the operations (stable strings: `start_attestation`, …, `token`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub enum Op {
+    /// POST csp/mca/attestation
+    StartAttestation,
+    /// GET csp/mca/attestation
+    GetAttestation,
+    /// PUT csp/mca/attestation/finalize
+    FinalizeAttestation,
+    /// GET csp/mca/acceptance
+    GetAcceptance,
+    /// POST csp/mca/acceptance/refresh
+    RefreshAcceptance,
+    /// POST Csp
+    AddCspService,
+    /// POST connect/token
+    Token,
+}
+
+impl Op {
+    /// The stable snake_case name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Op::StartAttestation => "start_attestation",
+            Op::GetAttestation => "get_attestation",
+            Op::FinalizeAttestation => "finalize_attestation",
+            Op::GetAcceptance => "get_acceptance",
+            Op::RefreshAcceptance => "refresh_acceptance",
+            Op::AddCspService => "add_csp_service",
+            Op::Token => "token",
+        }
+    }
+
+    /// True when sending it twice is harmless, so a failed attempt may be retried blindly.
+    /// Starting an attestation and adding a CSP service are never retried blindly; a second
+    /// password grant only issues another token, so the token request is retried too.
+    pub fn retry_safe(&self) -> bool {
+        matches!(
+            self,
+            Op::GetAttestation
+                | Op::FinalizeAttestation
+                | Op::GetAcceptance
+                | Op::RefreshAcceptance
+                | Op::Token
+        )
+    }
+
+    /// True when a success whose body could not be read may be asked for again: the reads and the
+    /// token request. A finalize or refresh that answered 2xx has done its work, so a second one
+    /// would only report a conflict.
+    pub fn reread_safe(&self) -> bool {
+        matches!(self, Op::GetAttestation | Op::GetAcceptance | Op::Token)
+    }
+}
 
 /// HTTP method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -87,6 +145,20 @@ pub struct HttpRequest {
     pub headers: Vec<Header>,
     /// Body text (JSON or form), if any.
     pub body: Option<String>,
+    /// How long the platform may take for this exchange (connect, headers and the whole body),
+    /// in milliseconds; then it reports a `transport` error (`request timed out after N ms`).
+    #[cfg_attr(feature = "uniffi", uniffi(default = 30000))]
+    #[serde(default = "default_timeout_ms")]
+    pub timeout_ms: i64,
+}
+
+fn default_timeout_ms() -> i64 {
+    millis_i64(DEFAULT_REQUEST_TIMEOUT)
+}
+
+/// A duration in whole milliseconds as `i64` (saturating), the unit of every `…_ms` member.
+pub fn millis_i64(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
 impl HttpRequest {
@@ -113,6 +185,7 @@ impl fmt::Debug for HttpRequest {
                 "body",
                 &self.body.as_ref().map(|b| format!("<{} bytes>", b.len())),
             )
+            .field("timeout_ms", &self.timeout_ms)
             .finish()
     }
 }
@@ -200,14 +273,14 @@ pub struct BaseUrl(String);
 
 impl BaseUrl {
     /// Checks and normalises a base URL such as `https://api.example.com/gateway`.
-    pub fn parse(text: &str) -> Result<Self, Error> {
+    pub fn parse(text: &str) -> Result<Self, McaError> {
         let text = text.trim();
-        let (scheme, rest) = text
-            .split_once("://")
-            .ok_or_else(|| Error::config(format!("base URL {text:?} must start with https://")))?;
+        let (scheme, rest) = text.split_once("://").ok_or_else(|| {
+            McaError::config(format!("base URL {text:?} must start with https://"))
+        })?;
         let scheme = scheme.to_ascii_lowercase();
         if text.contains(['?', '#']) || text.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(Error::config(
+            return Err(McaError::config(
                 "base URL must not contain a query, a fragment or spaces",
             ));
         }
@@ -216,7 +289,7 @@ impl BaseUrl {
             None => (rest, "/"),
         };
         if authority.is_empty() || authority.contains('@') {
-            return Err(Error::config(
+            return Err(McaError::config(
                 "base URL needs a host and must not carry user information",
             ));
         }
@@ -225,17 +298,17 @@ impl BaseUrl {
             "https" => {}
             "http" if is_loopback(&host) => {}
             "http" if host.ends_with(".localhost") || host.ends_with('.') => {
-                return Err(Error::config(format!(
+                return Err(McaError::config(format!(
                     "base URL host {host:?} is resolved by name: plain http is allowed only for \
                      the exact host localhost and loopback addresses (127.0.0.0/8, [::1])"
                 )))
             }
             "http" => {
-                return Err(Error::config(
+                return Err(McaError::config(
                     "base URL must use https (plain http is allowed only for localhost and loopback addresses)",
                 ))
             }
-            _ => return Err(Error::config("base URL must use https")),
+            _ => return Err(McaError::config("base URL must use https")),
         }
         let mut path = path.to_string();
         if !path.ends_with('/') {
@@ -274,6 +347,27 @@ fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
+/// Retry bounds for one call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all (1 = no retry).
+    pub max_attempts: u32,
+    /// First backoff; doubles per attempt.
+    pub base_delay: Duration,
+    /// Longest backoff, and the longest `Retry-After` honoured before giving up.
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(30),
+        }
+    }
+}
+
 /// Everything a request needs besides its own input.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientConfig {
@@ -289,14 +383,18 @@ pub struct ClientConfig {
     pub user_agent_extra: Option<String>,
     /// Sent as `X-Correlation-Id` on every request when set.
     pub correlation_id: Option<String>,
+    /// How long one HTTP exchange may take; copied into every [`HttpRequest::timeout_ms`].
+    pub request_timeout: Duration,
+    /// Retry bounds of every call.
+    pub retry: RetryPolicy,
 }
 
 impl ClientConfig {
     /// Configuration from strings, checked (errors are `config`).
-    pub fn new(base_url: &str, reseller_id: &str, binding: &str) -> Result<Self, Error> {
+    pub fn new(base_url: &str, reseller_id: &str, binding: &str) -> Result<Self, McaError> {
         let base_url = BaseUrl::parse(base_url)?;
         let reseller_id = ResellerId::parse(reseller_id)
-            .map_err(|_| Error::config(format!("resellerId {reseller_id:?} is not a GUID")))?;
+            .map_err(|_| McaError::config(format!("resellerId {reseller_id:?} is not a GUID")))?;
         Ok(Self {
             token_url: base_url.join("connect/token"),
             base_url,
@@ -304,11 +402,13 @@ impl ClientConfig {
             binding: binding.to_string(),
             user_agent_extra: None,
             correlation_id: None,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            retry: RetryPolicy::default(),
         })
     }
 
     /// Overrides the token endpoint (same https/loopback rule as the base URL).
-    pub fn with_token_url(mut self, url: &str) -> Result<Self, Error> {
+    pub fn with_token_url(mut self, url: &str) -> Result<Self, McaError> {
         let checked = BaseUrl::parse(url)?;
         self.token_url = checked.as_str().trim_end_matches('/').to_string();
         Ok(self)
@@ -348,6 +448,7 @@ impl ClientConfig {
             url,
             headers,
             body,
+            timeout_ms: millis_i64(self.request_timeout),
         }
     }
 }
@@ -359,7 +460,7 @@ pub const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 
 /// How long one HTTP exchange (connect, headers and the whole body) may take by default before the
 /// platform gives up with a `transport` error (30 s). Bindings use it where the caller sets no timeout.
-pub const DEFAULT_REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[cfg(test)]
 mod tests {

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::error::Error;
+use crate::error::McaError;
 
 fn parse_guid(text: &str, what: &str) -> Result<String, String> {
     let bytes = text.as_bytes();
@@ -14,7 +14,7 @@ fn parse_guid(text: &str, what: &str) -> Result<String, String> {
     if !shaped {
         return Err(format!(
             "{what} must be a GUID in the form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx (no braces, no urn: prefix), got {:?}",
-            crate::problem::excerpt(text, 60)
+            crate::redact::excerpt(text, 60)
         ));
     }
     uuid::Uuid::try_parse(text)
@@ -30,10 +30,10 @@ macro_rules! guid_id {
 
         impl $name {
             /// Parses a GUID (any case; braces and `urn:uuid:` forms are rejected).
-            pub fn parse(text: &str) -> Result<Self, Error> {
+            pub fn parse(text: &str) -> Result<Self, McaError> {
                 parse_guid(text.trim(), $label)
                     .map($name)
-                    .map_err(|detail| Error::invalid(concat!("/", $label), detail))
+                    .map_err(|detail| McaError::invalid(concat!("/", $label), detail))
             }
 
             /// The normalised (lowercase, hyphenated) form.
@@ -55,8 +55,8 @@ macro_rules! guid_id {
         }
 
         impl std::str::FromStr for $name {
-            type Err = Error;
-            fn from_str(s: &str) -> Result<Self, Error> {
+            type Err = McaError;
+            fn from_str(s: &str) -> Result<Self, McaError> {
                 Self::parse(s)
             }
         }

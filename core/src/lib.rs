@@ -30,39 +30,38 @@
     clippy::disallowed_methods,
     clippy::string_slice
 )]
-// `Error` carries its `Problem` by value so it crosses FFI as a plain record; errors are rare.
+// `McaError` carries its `Problem` by value so it crosses FFI as a plain record; errors are rare.
 #![allow(clippy::result_large_err)]
 
+pub mod decode;
 pub mod error;
-pub mod evidence;
 pub mod flow;
 pub mod http;
 pub mod ids;
 pub mod model;
 pub mod ops;
-pub mod problem;
+pub mod options;
 pub mod redact;
 pub mod session;
 pub mod timestamp;
 pub mod token;
 pub mod validate;
 
-pub use error::{Error, Violation};
-pub use evidence::{AcceptanceEvidence, FlowKind};
+pub use error::{ErrorKind, ErrorView, McaError, Problem, Violation};
 pub use flow::{
     EnsureAccepted, EnsureOptions, EnsureOutcome, EnsureStatus, FlowEvent, Input, Machine,
-    PollOptions, RetryPolicy, Step, WaitForSignature, WaitOutcome, WaitStatus,
+    PollOptions, Step, WaitForSignature, WaitOutcome, WaitStatus,
 };
-pub use http::{BaseUrl, ClientConfig, Header, HttpRequest, HttpResponse, Method};
+pub use http::Op;
+pub use http::{BaseUrl, ClientConfig, Header, HttpRequest, HttpResponse, Method, RetryPolicy};
 pub use ids::{OrganizationId, ResellerId};
 pub use model::{
-    Acceptance, AddCspService, Attestation, AttestationStarted, AttestationStatus, CspServiceAdded,
-    McaInfo, PartnerAttestation, PartnerAttestationAcceptance, RefreshOutcome, Signer,
-    StartAttestation,
+    Acceptance, AcceptanceEvidence, AddCspService, Attestation, AttestationStarted,
+    AttestationStatus, CspServiceAdded, FlowKind, McaInfo, PartnerAttestation,
+    PartnerAttestationAcceptance, RefreshOutcome, Signer, StartAttestation,
 };
-pub use ops::Op;
-pub use problem::Problem;
-pub use session::{Auth, Platform, Session};
+pub use options::{Auth, ClientOptions, EnsureAcceptedOptions, WaitOptions};
+pub use session::{Platform, Session};
 pub use timestamp::Timestamp;
 pub use token::{ClientAuth, Credentials, Token};
 

@@ -1,79 +1,23 @@
 //! The six operations and the token endpoint: building each request and parsing each response.
 //! Each operation is a value implementing [`Operation`]; flows and [`crate::Session`] drive them.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::error::Error;
-use crate::evidence::{AcceptanceEvidence, FlowKind};
+use crate::decode::error_from_response;
+use crate::error::McaError;
 use crate::http::{ClientConfig, HttpRequest, HttpResponse, Method};
 use crate::ids::OrganizationId;
 use crate::model::{
-    Acceptance, AddCspService, Attestation, AttestationStarted, AttestationStatus, CspServiceAdded,
-    McaInfo, PartnerAttestationAcceptance, RefreshOutcome, Signer, StartAttestation,
+    Acceptance, AcceptanceEvidence, AddCspService, Attestation, AttestationStarted,
+    AttestationStatus, CspServiceAdded, FlowKind, McaInfo, PartnerAttestationAcceptance,
+    RefreshOutcome, Signer, StartAttestation,
 };
-use crate::problem::error_from_response;
 use crate::redact;
 use crate::timestamp::Timestamp;
 use crate::validate;
 
-/// Names of the operations (stable strings: `start_attestation`, …, `token`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
-pub enum Op {
-    /// POST csp/mca/attestation
-    StartAttestation,
-    /// GET csp/mca/attestation
-    GetAttestation,
-    /// PUT csp/mca/attestation/finalize
-    FinalizeAttestation,
-    /// GET csp/mca/acceptance
-    GetAcceptance,
-    /// POST csp/mca/acceptance/refresh
-    RefreshAcceptance,
-    /// POST Csp
-    AddCspService,
-    /// POST connect/token
-    Token,
-}
-
-impl Op {
-    /// The stable snake_case name.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Op::StartAttestation => "start_attestation",
-            Op::GetAttestation => "get_attestation",
-            Op::FinalizeAttestation => "finalize_attestation",
-            Op::GetAcceptance => "get_acceptance",
-            Op::RefreshAcceptance => "refresh_acceptance",
-            Op::AddCspService => "add_csp_service",
-            Op::Token => "token",
-        }
-    }
-
-    /// True when sending it twice is harmless, so a failed attempt may be retried blindly.
-    /// Starting an attestation and adding a CSP service are never retried blindly; a second
-    /// password grant only issues another token, so the token request is retried too.
-    pub fn retry_safe(&self) -> bool {
-        matches!(
-            self,
-            Op::GetAttestation
-                | Op::FinalizeAttestation
-                | Op::GetAcceptance
-                | Op::RefreshAcceptance
-                | Op::Token
-        )
-    }
-
-    /// True when a success whose body could not be read may be asked for again: the reads and the
-    /// token request. A finalize or refresh that answered 2xx has done its work, so a second one
-    /// would only report a conflict.
-    pub fn reread_safe(&self) -> bool {
-        matches!(self, Op::GetAttestation | Op::GetAcceptance | Op::Token)
-    }
-}
+pub use crate::http::Op;
 
 /// One API operation: how to build its request and read its response.
 pub trait Operation {
@@ -82,9 +26,9 @@ pub trait Operation {
     /// Which operation this is.
     fn op(&self) -> Op;
     /// Builds the request (validating the input first; nothing is sent on `invalid`).
-    fn request(&self, config: &ClientConfig, now: Timestamp) -> Result<HttpRequest, Error>;
+    fn request(&self, config: &ClientConfig, now: Timestamp) -> Result<HttpRequest, McaError>;
     /// Reads the response: the output, or the error it stands for.
-    fn parse(&self, response: &HttpResponse, now: Timestamp) -> Result<Self::Output, Error>;
+    fn parse(&self, response: &HttpResponse, now: Timestamp) -> Result<Self::Output, McaError>;
 }
 
 fn service_url(config: &ClientConfig, org: &OrganizationId, tail: &str) -> String {
@@ -94,23 +38,23 @@ fn service_url(config: &ClientConfig, org: &OrganizationId, tail: &str) -> Strin
     ))
 }
 
-fn json_body<T: Serialize>(value: &T) -> Result<Option<(String, &'static str)>, Error> {
+fn json_body<T: Serialize>(value: &T) -> Result<Option<(String, &'static str)>, McaError> {
     serde_json::to_string(value)
         .map(|text| Some((text, "application/json")))
-        .map_err(|e| Error::config(format!("cannot serialise request body: {e}")))
+        .map_err(|e| McaError::config(format!("cannot serialise request body: {e}")))
 }
 
 /// A decode error with a redacted excerpt of the body ([`redact::body_excerpt`]: no signer data,
 /// no secrets).
-pub(crate) fn decode_error(resp: &HttpResponse, message: impl Into<String>) -> Error {
-    Error::Decode {
+pub(crate) fn decode_error(resp: &HttpResponse, message: impl Into<String>) -> McaError {
+    McaError::Decode {
         status: resp.status,
         message: message.into(),
         body_excerpt: redact::body_excerpt(&resp.body),
     }
 }
 
-fn json_object(resp: &HttpResponse) -> Result<Map<String, Value>, Error> {
+fn json_object(resp: &HttpResponse) -> Result<Map<String, Value>, McaError> {
     match serde_json::from_str::<Value>(resp.body.trim()) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(decode_error(resp, "expected a JSON object")),
@@ -132,7 +76,7 @@ impl Operation for StartAttestationOp {
     fn op(&self) -> Op {
         Op::StartAttestation
     }
-    fn request(&self, config: &ClientConfig, now: Timestamp) -> Result<HttpRequest, Error> {
+    fn request(&self, config: &ClientConfig, now: Timestamp) -> Result<HttpRequest, McaError> {
         let body = validate::start_attestation(&self.input, now)?;
         Ok(config.request(
             Op::StartAttestation,
@@ -141,7 +85,7 @@ impl Operation for StartAttestationOp {
             json_body(&body)?,
         ))
     }
-    fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<AttestationStarted, Error> {
+    fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<AttestationStarted, McaError> {
         if !resp.is_success() {
             return Err(error_from_response(resp, now));
         }
@@ -169,7 +113,7 @@ impl Operation for GetAttestationOp {
     fn op(&self) -> Op {
         Op::GetAttestation
     }
-    fn request(&self, config: &ClientConfig, _now: Timestamp) -> Result<HttpRequest, Error> {
+    fn request(&self, config: &ClientConfig, _now: Timestamp) -> Result<HttpRequest, McaError> {
         Ok(config.request(
             Op::GetAttestation,
             Method::Get,
@@ -177,7 +121,7 @@ impl Operation for GetAttestationOp {
             None,
         ))
     }
-    fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<Option<Attestation>, Error> {
+    fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<Option<Attestation>, McaError> {
         if resp.status == 404 || resp.status == 204 {
             return Ok(None);
         }
@@ -189,7 +133,7 @@ impl Operation for GetAttestationOp {
     }
 }
 
-fn parse_attestation(r: &Reader<'_>) -> Result<Attestation, Error> {
+fn parse_attestation(r: &Reader<'_>) -> Result<Attestation, McaError> {
     let (status, status_code) = match r.map.get("status") {
         Some(Value::Number(n)) => {
             let code = n
@@ -245,7 +189,7 @@ impl Operation for FinalizeAttestationOp {
     fn op(&self) -> Op {
         Op::FinalizeAttestation
     }
-    fn request(&self, config: &ClientConfig, _now: Timestamp) -> Result<HttpRequest, Error> {
+    fn request(&self, config: &ClientConfig, _now: Timestamp) -> Result<HttpRequest, McaError> {
         Ok(config.request(
             Op::FinalizeAttestation,
             Method::Put,
@@ -253,7 +197,7 @@ impl Operation for FinalizeAttestationOp {
             None,
         ))
     }
-    fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<(), Error> {
+    fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<(), McaError> {
         if resp.is_success() {
             Ok(())
         } else {
@@ -274,7 +218,7 @@ impl Operation for GetAcceptanceOp {
     fn op(&self) -> Op {
         Op::GetAcceptance
     }
-    fn request(&self, config: &ClientConfig, _now: Timestamp) -> Result<HttpRequest, Error> {
+    fn request(&self, config: &ClientConfig, _now: Timestamp) -> Result<HttpRequest, McaError> {
         Ok(config.request(
             Op::GetAcceptance,
             Method::Get,
@@ -282,7 +226,7 @@ impl Operation for GetAcceptanceOp {
             None,
         ))
     }
-    fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<Acceptance, Error> {
+    fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<Acceptance, McaError> {
         if !resp.is_success() {
             return Err(error_from_response(resp, now));
         }
@@ -301,7 +245,7 @@ impl Operation for GetAcceptanceOp {
     }
 }
 
-fn parse_acceptance(r: &Reader<'_>) -> Result<Acceptance, Error> {
+fn parse_acceptance(r: &Reader<'_>) -> Result<Acceptance, McaError> {
     let accepted_via: Vec<String> = match r.map.get("acceptedVia") {
         Some(Value::Array(items)) => items
             .iter()
@@ -366,7 +310,7 @@ impl Operation for RefreshAcceptanceOp {
     fn op(&self) -> Op {
         Op::RefreshAcceptance
     }
-    fn request(&self, config: &ClientConfig, _now: Timestamp) -> Result<HttpRequest, Error> {
+    fn request(&self, config: &ClientConfig, _now: Timestamp) -> Result<HttpRequest, McaError> {
         Ok(config.request(
             Op::RefreshAcceptance,
             Method::Post,
@@ -374,13 +318,13 @@ impl Operation for RefreshAcceptanceOp {
             None,
         ))
     }
-    fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<RefreshOutcome, Error> {
+    fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<RefreshOutcome, McaError> {
         match resp.status {
             s if (200..300).contains(&s) => Ok(RefreshOutcome::Started),
             429 => Ok(RefreshOutcome::AlreadyRunning {
                 retry_after: resp
                     .header("Retry-After")
-                    .and_then(|v| crate::problem::retry_after(v, now)),
+                    .and_then(|v| crate::decode::retry_after(v, now)),
             }),
             _ => Err(error_from_response(resp, now)),
         }
@@ -401,7 +345,7 @@ impl Operation for AddCspServiceOp {
     fn op(&self) -> Op {
         Op::AddCspService
     }
-    fn request(&self, config: &ClientConfig, now: Timestamp) -> Result<HttpRequest, Error> {
+    fn request(&self, config: &ClientConfig, now: Timestamp) -> Result<HttpRequest, McaError> {
         let body = validate::add_csp_service(&self.input, now)?;
         Ok(config.request(
             Op::AddCspService,
@@ -410,7 +354,7 @@ impl Operation for AddCspServiceOp {
             json_body(&body)?,
         ))
     }
-    fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<CspServiceAdded, Error> {
+    fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<CspServiceAdded, McaError> {
         if !resp.is_success() {
             return Err(error_from_response(resp, now));
         }
@@ -465,7 +409,7 @@ impl Reader<'_> {
         }
     }
 
-    fn required_str(&self, key: &str) -> Result<String, Error> {
+    fn required_str(&self, key: &str) -> Result<String, McaError> {
         self.opt_str(key)
             .filter(|s| !s.is_empty())
             .ok_or_else(|| decode_error(self.resp, format!("missing {key}")))
@@ -475,7 +419,7 @@ impl Reader<'_> {
         self.map.get(key).and_then(Value::as_object)
     }
 
-    fn time(&self, key: &str) -> Result<Option<Timestamp>, Error> {
+    fn time(&self, key: &str) -> Result<Option<Timestamp>, McaError> {
         match self.opt_str(key).filter(|s| !s.is_empty()) {
             None => Ok(None),
             Some(text) => Timestamp::parse(&text)

@@ -8,8 +8,6 @@
 //! - [`scrub_secrets`] (problem text from error bodies): the value after a secret-looking key
 //!   (`password=…`, `"client_secret": "…"`, `access_token:…`) becomes `…`.
 
-use crate::problem::{excerpt, EXCERPT_CHARS};
-
 /// Longest HTML title kept, in characters.
 const TITLE_CHARS: usize = 120;
 
@@ -260,6 +258,20 @@ fn value_start(lower: &str, at: usize) -> Option<usize> {
     let after_sep = after_space.strip_prefix(['=', ':'])?;
     let value = after_sep.trim_start().trim_start_matches(['"', '\'']);
     at.checked_add(rest.len().checked_sub(value.len())?)
+}
+
+/// Longest body excerpt kept in errors, in characters.
+pub const EXCERPT_CHARS: usize = 300;
+
+/// At most `max` characters of `text`, with `…` when cut.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(max).collect();
+    if chars.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
+    }
 }
 
 #[cfg(test)]

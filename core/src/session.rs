@@ -12,7 +12,7 @@ use std::future::Future;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::error::Error;
+use crate::error::McaError;
 use crate::flow::{
     Call, EnsureAccepted, EnsureOptions, EnsureOutcome, FlowEvent, Input, Machine, PollOptions,
     Step, WaitForSignature, WaitOutcome,
@@ -27,15 +27,17 @@ use crate::ops::{
     AddCspServiceOp, FinalizeAttestationOp, GetAcceptanceOp, GetAttestationOp, Operation,
     RefreshAcceptanceOp, StartAttestationOp,
 };
+pub use crate::options::Auth;
+use crate::options::{ClientOptions, EnsureAcceptedOptions, WaitOptions};
 use crate::timestamp::Timestamp;
-use crate::token::{Credentials, Token, TokenOp};
+use crate::token::{Token, TokenOp};
 
 /// Refuses any 3xx response as a `transport` error: redirects are never followed (a token
 /// request re-posted elsewhere would hand the password to another host), never read as the API's
 /// answer and never retried. The rule lives here so that it holds whatever the platform does.
-fn refuse_redirect(response: HttpResponse) -> Result<HttpResponse, Error> {
+fn refuse_redirect(response: HttpResponse) -> Result<HttpResponse, McaError> {
     if (300..400).contains(&response.status) {
-        return Err(Error::transport(format!(
+        return Err(McaError::transport(format!(
             "redirect refused (status {})",
             response.status
         )));
@@ -46,11 +48,11 @@ fn refuse_redirect(response: HttpResponse) -> Result<HttpResponse, Error> {
 /// What a binding provides: HTTP, sleeping and the clock. Nothing else is platform-specific.
 pub trait Platform {
     /// Future of [`Platform::send`].
-    type SendFuture: Future<Output = Result<HttpResponse, Error>>;
+    type SendFuture: Future<Output = Result<HttpResponse, McaError>>;
     /// Future of [`Platform::sleep`].
     type SleepFuture: Future<Output = ()>;
 
-    /// Sends a request. Return `Error::Transport` when no response arrived (it may be retried);
+    /// Sends a request. Return `McaError::Transport` when no response arrived (it may be retried);
     /// any other error (e.g. the caller cancelled) stops the flow and is returned as is.
     fn send(&self, request: HttpRequest) -> Self::SendFuture;
     /// Waits.
@@ -60,27 +62,6 @@ pub trait Platform {
     /// Progress of a flow (default: ignored).
     fn event(&self, event: &FlowEvent) {
         let _ = event;
-    }
-}
-
-/// How requests are authorised.
-#[derive(Clone, PartialEq, Eq)]
-pub enum Auth {
-    /// No `Authorization` header.
-    None,
-    /// A bearer token obtained elsewhere.
-    Bearer(String),
-    /// Password grant against the token endpoint; tokens are cached and renewed.
-    Password(Credentials),
-}
-
-impl fmt::Debug for Auth {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Auth::None => f.write_str("Auth::None"),
-            Auth::Bearer(_) => f.write_str("Auth::Bearer(<redacted>)"),
-            Auth::Password(c) => write!(f, "Auth::Password({c:?})"),
-        }
     }
 }
 
@@ -114,6 +95,13 @@ impl Session {
         }
     }
 
+    /// A session from the caller's options (every rule checked; errors are `config`); `binding`
+    /// labels the `User-Agent` (`wasm`, `python`, `kotlin`, `cli`, `rust`).
+    pub fn from_options(options: &ClientOptions, binding: &str) -> Result<Self, McaError> {
+        let (config, auth) = options.resolve(binding)?;
+        Ok(Self::new(config, auth))
+    }
+
     /// The configuration.
     pub fn config(&self) -> &ClientConfig {
         &self.config
@@ -138,9 +126,9 @@ impl Session {
 
     /// A valid token: the cached one, or a new one from the token endpoint (password auth only).
     /// Concurrent callers share one fetch: the first fetches, the others wait and use its token.
-    pub async fn token<P: Platform>(&self, platform: &P) -> Result<Token, Error> {
+    pub async fn token<P: Platform>(&self, platform: &P) -> Result<Token, McaError> {
         let Auth::Password(credentials) = &self.auth else {
-            return Err(Error::config("token() needs password credentials"));
+            return Err(McaError::config("token() needs password credentials"));
         };
         if let Some(t) = self.cached().filter(|t| !t.needs_refresh(platform.now())) {
             return Ok(t);
@@ -161,7 +149,7 @@ impl Session {
                 Step::Send(request) => {
                     input = match platform.send(request).await {
                         Ok(response) => Input::Response(refuse_redirect(response)?),
-                        Err(Error::Transport { message }) => Input::TransportError(message),
+                        Err(McaError::Transport { message }) => Input::TransportError(message),
                         Err(other) => return Err(other),
                     }
                 }
@@ -178,7 +166,7 @@ impl Session {
         }
     }
 
-    async fn bearer<P: Platform>(&self, platform: &P) -> Result<Option<String>, Error> {
+    async fn bearer<P: Platform>(&self, platform: &P) -> Result<Option<String>, McaError> {
         match &self.auth {
             Auth::None => Ok(None),
             Auth::Bearer(t) => Ok(Some(t.clone())),
@@ -191,7 +179,7 @@ impl Session {
         &self,
         platform: &P,
         request: HttpRequest,
-    ) -> Result<Input, Error> {
+    ) -> Result<Input, McaError> {
         let mut renewed = false;
         loop {
             let mut req = request.clone();
@@ -203,7 +191,7 @@ impl Session {
                 // A redirect ends the run as `transport`: the machine never sees it, so it is
                 // neither parsed nor retried.
                 Ok(resp) => refuse_redirect(resp)?,
-                Err(Error::Transport { message }) => return Ok(Input::TransportError(message)),
+                Err(McaError::Transport { message }) => return Ok(Input::TransportError(message)),
                 Err(other) => return Err(other),
             };
             if resp.status == 401 && !renewed && matches!(self.auth, Auth::Password(_)) {
@@ -222,7 +210,7 @@ impl Session {
         &self,
         platform: &P,
         mut machine: M,
-    ) -> Result<M::Output, Error> {
+    ) -> Result<M::Output, McaError> {
         let mut input = Input::Begin;
         loop {
             match machine.next(&self.config, input, platform.now())? {
@@ -244,7 +232,7 @@ impl Session {
         &self,
         platform: &P,
         op: O,
-    ) -> Result<O::Output, Error> {
+    ) -> Result<O::Output, McaError> {
         self.run(platform, Call::new(op)).await
     }
 
@@ -254,7 +242,7 @@ impl Session {
         platform: &P,
         org: &OrganizationId,
         input: StartAttestation,
-    ) -> Result<AttestationStarted, Error> {
+    ) -> Result<AttestationStarted, McaError> {
         let org = org.clone();
         self.call(platform, StartAttestationOp { org, input }).await
     }
@@ -264,7 +252,7 @@ impl Session {
         &self,
         platform: &P,
         org: &OrganizationId,
-    ) -> Result<Option<Attestation>, Error> {
+    ) -> Result<Option<Attestation>, McaError> {
         self.call(platform, GetAttestationOp { org: org.clone() })
             .await
     }
@@ -274,7 +262,7 @@ impl Session {
         &self,
         platform: &P,
         org: &OrganizationId,
-    ) -> Result<(), Error> {
+    ) -> Result<(), McaError> {
         self.call(platform, FinalizeAttestationOp { org: org.clone() })
             .await
     }
@@ -284,7 +272,7 @@ impl Session {
         &self,
         platform: &P,
         org: &OrganizationId,
-    ) -> Result<Acceptance, Error> {
+    ) -> Result<Acceptance, McaError> {
         self.call(platform, GetAcceptanceOp { org: org.clone() })
             .await
     }
@@ -294,7 +282,7 @@ impl Session {
         &self,
         platform: &P,
         org: &OrganizationId,
-    ) -> Result<RefreshOutcome, Error> {
+    ) -> Result<RefreshOutcome, McaError> {
         self.call(platform, RefreshAcceptanceOp { org: org.clone() })
             .await
     }
@@ -305,7 +293,7 @@ impl Session {
         platform: &P,
         org: &OrganizationId,
         input: AddCspService,
-    ) -> Result<CspServiceAdded, Error> {
+    ) -> Result<CspServiceAdded, McaError> {
         let org = org.clone();
         self.call(platform, AddCspServiceOp { org, input }).await
     }
@@ -316,7 +304,7 @@ impl Session {
         platform: &P,
         org: &OrganizationId,
         options: PollOptions,
-    ) -> Result<WaitOutcome, Error> {
+    ) -> Result<WaitOutcome, McaError> {
         self.run(platform, WaitForSignature::new(org.clone(), options))
             .await
     }
@@ -328,8 +316,32 @@ impl Session {
         org: &OrganizationId,
         input: StartAttestation,
         options: EnsureOptions,
-    ) -> Result<EnsureOutcome, Error> {
+    ) -> Result<EnsureOutcome, McaError> {
         self.run(platform, EnsureAccepted::new(org.clone(), input, options))
             .await
+    }
+
+    /// [`Session::wait_for_signature`] with the caller's options in milliseconds (the deadline
+    /// counts from now on the platform's clock).
+    pub async fn wait_for_signature_with<P: Platform>(
+        &self,
+        platform: &P,
+        org: &OrganizationId,
+        options: &WaitOptions,
+    ) -> Result<WaitOutcome, McaError> {
+        let poll = options.resolve(platform.now())?;
+        self.wait_for_signature(platform, org, poll).await
+    }
+
+    /// [`Session::ensure_accepted`] with the caller's options in milliseconds.
+    pub async fn ensure_accepted_with<P: Platform>(
+        &self,
+        platform: &P,
+        org: &OrganizationId,
+        input: StartAttestation,
+        options: &EnsureAcceptedOptions,
+    ) -> Result<EnsureOutcome, McaError> {
+        let options = options.resolve(platform.now())?;
+        self.ensure_accepted(platform, org, input, options).await
     }
 }

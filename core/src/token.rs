@@ -7,10 +7,11 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::error::Error;
+use crate::decode::parse_problem;
+use crate::error::McaError;
+use crate::error::Problem;
 use crate::http::{ClientConfig, HttpRequest, HttpResponse, Method};
 use crate::ops::{Op, Operation};
-use crate::problem::{parse_problem, Problem};
 use crate::redact::scrub_values;
 use crate::timestamp::Timestamp;
 
@@ -173,10 +174,12 @@ impl Operation for TokenOp {
     fn op(&self) -> Op {
         Op::Token
     }
-    fn request(&self, config: &ClientConfig, _now: Timestamp) -> Result<HttpRequest, Error> {
+    fn request(&self, config: &ClientConfig, _now: Timestamp) -> Result<HttpRequest, McaError> {
         let c = &self.credentials;
         if c.username.is_empty() || c.password.is_empty() {
-            return Err(Error::config("credentials need a username and a password"));
+            return Err(McaError::config(
+                "credentials need a username and a password",
+            ));
         }
         let mut form = form_urlencoded::Serializer::new(String::new());
         form.append_pair("grant_type", "password")
@@ -204,22 +207,22 @@ impl Operation for TokenOp {
         }
         Ok(req)
     }
-    fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<Token, Error> {
+    fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<Token, McaError> {
         if !resp.is_success() {
             // OAuth errors (invalid_grant, invalid_client) are authentication failures.
             let problem = self.scrub(parse_problem(resp, now));
             return Err(match resp.status {
-                400 | 401 => Error::Unauthorized { problem },
-                403 => Error::Forbidden { problem },
-                429 => Error::RateLimited {
+                400 | 401 => McaError::Unauthorized { problem },
+                403 => McaError::Forbidden { problem },
+                429 => McaError::RateLimited {
                     retry_after: problem.retry_after,
                     problem,
                 },
-                _ => Error::Api { problem },
+                _ => McaError::Api { problem },
             });
         }
         // Token bodies hold secrets: decode errors carry no excerpt.
-        let decode = |message: &str| Error::Decode {
+        let decode = |message: &str| McaError::Decode {
             status: resp.status,
             message: message.to_string(),
             body_excerpt: String::new(),

@@ -9,7 +9,7 @@ mod email;
 mod language;
 mod phone;
 
-use crate::error::{Error, Violation};
+use crate::error::{McaError, Violation};
 use crate::model::{AddCspService, PartnerAttestation, Signer, StartAttestation};
 use crate::timestamp::Timestamp;
 
@@ -31,11 +31,11 @@ impl Checker {
         self.violations.push(Violation::new(pointer, detail));
     }
 
-    fn finish<T>(self, value: T) -> Result<T, Error> {
+    fn finish<T>(self, value: T) -> Result<T, McaError> {
         if self.violations.is_empty() {
             Ok(value)
         } else {
-            Err(Error::Invalid {
+            Err(McaError::Invalid {
                 violations: self.violations,
             })
         }
@@ -192,7 +192,7 @@ impl Checker {
 pub fn start_attestation(
     input: &StartAttestation,
     now: Timestamp,
-) -> Result<StartAttestation, Error> {
+) -> Result<StartAttestation, McaError> {
     let mut c = Checker::default();
     let out = StartAttestation {
         signer: c.signer("/signer", &input.signer),
@@ -204,7 +204,7 @@ pub fn start_attestation(
 }
 
 /// Validates and normalises an *Add CSP service* body (and its partner attestation).
-pub fn add_csp_service(input: &AddCspService, now: Timestamp) -> Result<AddCspService, Error> {
+pub fn add_csp_service(input: &AddCspService, now: Timestamp) -> Result<AddCspService, McaError> {
     let mut c = Checker::default();
     let partner_attestation = input.partner_attestation.as_ref().map(|pa| {
         if !pa.automatic_flow {

@@ -14,13 +14,13 @@
 
 use std::time::Duration;
 
+use mca_attestation::decode::{error_from_response, parse_problem, retry_after};
 use mca_attestation::flow::MIN_POLL_INTERVAL;
 use mca_attestation::http::BaseUrl;
 use mca_attestation::ops::{
     AddCspServiceOp, FinalizeAttestationOp, GetAcceptanceOp, GetAttestationOp, Operation,
     RefreshAcceptanceOp, StartAttestationOp,
 };
-use mca_attestation::problem::{error_from_response, parse_problem, retry_after};
 use mca_attestation::token::TokenOp;
 use mca_attestation::{
     validate, AddCspService, ClientConfig, Credentials, EnsureAccepted, EnsureOptions, Header,
@@ -532,7 +532,7 @@ proptest! {
         let _ = validate::is_currency(&text);
         let _ = OrganizationId::parse(&text);
         let _ = ClientConfig::new(&text, &text, "props");
-        let _ = mca_attestation::problem::field_to_pointer(&text);
+        let _ = mca_attestation::decode::field_to_pointer(&text);
         if let Some(p) = validate::normalize_phone(&text) {
             prop_assert_eq!(validate::normalize_phone(&p), Some(p.clone()));
         }

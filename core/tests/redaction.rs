@@ -179,7 +179,7 @@ const PII: [&str; 6] = [
 
 /// Every way an error can be shown: Debug, Display and the serialised form (what bindings and
 /// the CLI's `--json` print).
-fn shown(err: &mca_attestation::Error) -> String {
+fn shown(err: &mca_attestation::McaError) -> String {
     format!(
         "{err:?}\n{err}\n{}",
         serde_json::to_string(err).unwrap_or_default()

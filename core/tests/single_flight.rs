@@ -11,7 +11,7 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use mca_attestation::{
-    Auth, ClientConfig, Credentials, Error, HttpRequest, HttpResponse, OrganizationId, Platform,
+    Auth, ClientConfig, Credentials, HttpRequest, HttpResponse, McaError, OrganizationId, Platform,
     Session, Timestamp,
 };
 
@@ -56,7 +56,7 @@ impl Fake {
 }
 
 impl Platform for Fake {
-    type SendFuture = Later<Result<HttpResponse, Error>>;
+    type SendFuture = Later<Result<HttpResponse, McaError>>;
     type SleepFuture = Later<()>;
 
     fn send(&self, request: HttpRequest) -> Self::SendFuture {
@@ -67,7 +67,7 @@ impl Platform for Fake {
                 let failure = if n % 2 == 1 {
                     Ok(HttpResponse::new(503, vec![], "busy"))
                 } else {
-                    Err(Error::transport("connection reset"))
+                    Err(McaError::transport("connection reset"))
                 };
                 return Later {
                     left: 3,
@@ -161,7 +161,7 @@ fn thirty_two_concurrent_calls_fetch_one_token() {
     let calls = (0..32)
         .map(|_| {
             Box::pin(session.get_acceptance(&fake, &org))
-                as Pin<Box<dyn Future<Output = Result<_, Error>>>>
+                as Pin<Box<dyn Future<Output = Result<_, McaError>>>>
         })
         .collect();
     let results = join_all(calls);
@@ -177,7 +177,7 @@ fn concurrent_401s_renew_the_refused_token_once() {
     let org = org();
     // Warm the cache with tok-1, then have the API refuse it.
     join_all(vec![Box::pin(session.get_acceptance(&fake, &org))
-        as Pin<Box<dyn Future<Output = Result<_, Error>>>>])
+        as Pin<Box<dyn Future<Output = Result<_, McaError>>>>])
     .pop()
     .unwrap()
     .unwrap();
@@ -185,7 +185,7 @@ fn concurrent_401s_renew_the_refused_token_once() {
     let calls = (0..32)
         .map(|_| {
             Box::pin(session.get_acceptance(&fake, &org))
-                as Pin<Box<dyn Future<Output = Result<_, Error>>>>
+                as Pin<Box<dyn Future<Output = Result<_, McaError>>>>
         })
         .collect();
     let results = join_all(calls);
@@ -206,7 +206,7 @@ fn token_request_is_retried_after_503_and_transport_error() {
     let calls = (0..32)
         .map(|_| {
             Box::pin(session.get_acceptance(&fake, &org))
-                as Pin<Box<dyn Future<Output = Result<_, Error>>>>
+                as Pin<Box<dyn Future<Output = Result<_, McaError>>>>
         })
         .collect();
     let results = join_all(calls);

@@ -28,7 +28,8 @@ fn validation_vectors() {
         let now = case["now"]
             .as_str()
             .map_or(now, |t| Timestamp::parse(t).unwrap());
-        let result: Result<Value, mca_attestation::Error> = match case["kind"].as_str().unwrap() {
+        let result: Result<Value, mca_attestation::McaError> = match case["kind"].as_str().unwrap()
+        {
             "start_attestation" => {
                 let input: StartAttestation = serde_json::from_value(input).unwrap();
                 validate::start_attestation(&input, now).map(|v| serde_json::to_value(v).unwrap())
@@ -207,7 +208,7 @@ mod script {
     use std::future::{ready, Ready};
     use std::time::Duration;
 
-    use mca_attestation::{Error, FlowEvent, HttpRequest, HttpResponse, Platform, Timestamp};
+    use mca_attestation::{FlowEvent, HttpRequest, HttpResponse, McaError, Platform, Timestamp};
     use serde_json::Value;
 
     /// Platform that checks every request and sleep against a flows.json script.
@@ -230,7 +231,7 @@ mod script {
     }
 
     impl Platform for ScriptPlatform {
-        type SendFuture = Ready<Result<HttpResponse, Error>>;
+        type SendFuture = Ready<Result<HttpResponse, McaError>>;
         type SleepFuture = Ready<()>;
 
         fn send(&self, req: HttpRequest) -> Self::SendFuture {
@@ -239,7 +240,7 @@ mod script {
                 self.mismatches
                     .borrow_mut()
                     .push(format!("unexpected request {got}"));
-                return ready(Err(Error::config("script exhausted")));
+                return ready(Err(McaError::config("script exhausted")));
             };
             let want = entry["request"].as_str().unwrap_or_default();
             let (method, suffix) = want.split_once(' ').unwrap_or(("", ""));
@@ -247,10 +248,10 @@ mod script {
                 self.mismatches
                     .borrow_mut()
                     .push(format!("expected {entry}, got request {got}"));
-                return ready(Err(Error::config("script mismatch")));
+                return ready(Err(McaError::config("script mismatch")));
             }
             if let Some(msg) = entry.get("transportError") {
-                return ready(Err(Error::transport(msg.as_str().unwrap_or_default())));
+                return ready(Err(McaError::transport(msg.as_str().unwrap_or_default())));
             }
             ready(Ok(super::support::response(&entry["respond"])))
         }

@@ -4,7 +4,7 @@
 
 use arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
-use mca_attestation::problem::{error_from_response, field_to_pointer, parse_problem};
+use mca_attestation::decode::{error_from_response, field_to_pointer, parse_problem};
 use mca_attestation::HttpResponse;
 use mca_fuzz::flows::now;
 use mca_fuzz::gen;

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
-use mca_attestation::problem::retry_after;
+use mca_attestation::decode::retry_after;
 use mca_fuzz::gen;
 use mca_fuzz::responses::any_now;
 

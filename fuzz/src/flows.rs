@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use arbitrary::{Result, Unstructured};
 use mca_attestation::{
-    ClientConfig, EnsureAccepted, EnsureOptions, Error, Header, HttpRequest, HttpResponse, Input,
+    ClientConfig, EnsureAccepted, EnsureOptions, McaError, Header, HttpRequest, HttpResponse, Input,
     Machine, Method, OrganizationId, PollOptions, Signer, StartAttestation, Step, Timestamp,
     WaitForSignature,
 };
@@ -414,7 +414,7 @@ fn render(plan: &Plan, ep: Endpoint, now: Timestamp) -> String {
 #[derive(Debug)]
 pub struct Run<O> {
     /// How it ended.
-    pub result: std::result::Result<O, Error>,
+    pub result: std::result::Result<O, McaError>,
     /// Steps taken.
     pub steps: usize,
     /// Requests sent, by endpoint.

@@ -122,7 +122,7 @@ pub fn parse(
     resp: &HttpResponse,
     now: Timestamp,
     csp: &AddCspService,
-) -> std::result::Result<String, mca_attestation::Error> {
+) -> std::result::Result<String, mca_attestation::McaError> {
     let org = org();
     match op {
         0 => StartAttestationOp {

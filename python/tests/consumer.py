@@ -62,33 +62,32 @@ def on_event(event: FlowEvent) -> None:
 
 
 def sync_usage(base_url: str, reseller: str) -> Optional[str]:
-    with Client(base_url, reseller, token="t") as closed:
+    with Client(mca.ClientOptions(base_url=base_url, reseller_id=reseller, token="t")) as closed:
         print(closed.base_url)
-    client = Client(
-        base_url,
-        reseller,
+    options = mca.ClientOptions(
+        base_url=base_url,
+        reseller_id=reseller,
         credentials=mca.Credentials(
             username="user", password="secret", client_id="id", client_secret="s", client_auth=mca.ClientAuth.BASIC
         ),
-        transport=MyTransport(),
-        on_event=on_event,
-        user_agent_extra="acme/1.0",
+        user_agent="acme/1.0",
         correlation_id="run-1",
+        request_timeout_ms=10_000,
+        retry_max_attempts=2,
     )
+    client = Client(options, transport=MyTransport(), on_event=on_event)
     normal: StartAttestation = client.validate_start_attestation(body())
     csp_normal: mca.AddCspService = client.validate_add_csp_service(csp())
     org: str = client.normalize_organization_id(ORG.upper())
     token: Token = client.token()
     started: AttestationStarted = client.start_attestation(org, normal)
     found: Optional[Attestation] = client.get_attestation(org)
-    waited: WaitOutcome = client.wait_for_signature(
-        org, initial_interval=dt.timedelta(seconds=1), deadline=dt.timedelta(minutes=5)
-    )
+    waited: WaitOutcome = client.wait_for_signature(org, mca.WaitOptions(poll_interval_ms=1000, deadline_ms=300_000))
     client.finalize_attestation(org)
     acceptance: Acceptance = client.get_acceptance(org)
     refreshed: RefreshOutcome = client.refresh_acceptance(org)
     added: CspServiceAdded = client.add_csp_service(org, csp_normal)
-    outcome: EnsureOutcome = client.ensure_accepted(org, body(), wait=False)
+    outcome: EnsureOutcome = client.ensure_accepted(org, body(), mca.EnsureAcceptedOptions(wait=False))
     evidence: Optional[str] = outcome.evidence.to_json() if outcome.evidence else None
     expires: dt.datetime = started.expires_at
     retry = refreshed.retry_after if isinstance(refreshed, RefreshOutcome.ALREADY_RUNNING) else None
@@ -98,10 +97,11 @@ def sync_usage(base_url: str, reseller: str) -> Optional[str]:
 
 
 async def async_usage(base_url: str, reseller: str) -> List[str]:
-    async with AsyncClient(base_url, reseller, token="t") as closed:
+    options = mca.ClientOptions(base_url=base_url, reseller_id=reseller, token="t")
+    async with AsyncClient(options) as closed:
         print(closed.user_agent)
-    client = AsyncClient(base_url, reseller, token="t", transport=MyAsyncTransport(), sleep=asyncio.sleep)
-    threaded = AsyncClient(base_url, reseller, token="t", transport=MyTransport())
+    client = AsyncClient(options, transport=MyAsyncTransport(), sleep=asyncio.sleep)
+    threaded = AsyncClient(options, transport=MyTransport())
     org = client.normalize_organization_id(ORG)
     results: List[str] = []
     try:
@@ -109,7 +109,7 @@ async def async_usage(base_url: str, reseller: str) -> List[str]:
         client.validate_add_csp_service(csp())
         started = await client.start_attestation(org, normal)
         found = await client.get_attestation(org)
-        waited = await client.wait_for_signature(org, deadline=dt.datetime.now(dt.timezone.utc))
+        waited = await client.wait_for_signature(org, mca.WaitOptions(deadline_ms=0))
         await client.finalize_attestation(org)
         acceptance = await client.get_acceptance(org)
         refreshed = await client.refresh_acceptance(org)
@@ -119,10 +119,12 @@ async def async_usage(base_url: str, reseller: str) -> List[str]:
         results += [started.attestation_id, str(found), waited.status.name, str(acceptance.accepted)]
         results += [str(refreshed.is_started()), str(added.evidence), outcome.status.name, token.token_type]
     except McaError as err:
-        results.append(f"{err.kind} {err.status} {err.code} {err.title} {err.detail} {err.trace_id}")
-        results += [v.pointer for v in err.violations]
-        if err.retry_after is not None:
-            results.append(str(err.retry_after.total_seconds()))
+        view: mca.ErrorView = err.view
+        kind: mca.ErrorKind = err.kind
+        results.append(f"{kind.name} {view.status} {view.code} {view.title} {view.detail} {view.trace_id}")
+        results += [v.pointer for v in view.violations]
+        if view.retry_after_ms is not None:
+            results.append(str(view.retry_after_ms / 1000))
         if isinstance(err, mca.InvalidError):
             results.append("invalid")
     return results

@@ -49,16 +49,16 @@ class Caller:
         self.loop: Optional[asyncio.AbstractEventLoop] = None
         if kind == "urllib":
             self.client: Any = mca.Client(
-                base_url, RESELLER, credentials=credentials, transport=mca.UrllibTransport(timeout)
+                mca.ClientOptions(base_url=base_url, reseller_id=RESELLER, credentials=credentials), transport=mca.UrllibTransport(timeout)
             )
         elif kind == "httpx":
             self.client = mca.Client(
-                base_url, RESELLER, credentials=credentials, transport=mca.HttpxTransport(timeout=timeout)
+                mca.ClientOptions(base_url=base_url, reseller_id=RESELLER, credentials=credentials), transport=mca.HttpxTransport(timeout=timeout)
             )
         else:
             self.loop = asyncio.new_event_loop()
             self.client = mca.AsyncClient(
-                base_url, RESELLER, credentials=credentials, transport=mca.AsyncHttpxTransport(timeout=timeout)
+                mca.ClientOptions(base_url=base_url, reseller_id=RESELLER, credentials=credentials), transport=mca.AsyncHttpxTransport(timeout=timeout)
             )
 
     def call(self, name: str, *args: Any) -> Any:
@@ -93,7 +93,7 @@ def _transport_error(fn: Callable[[], Any]) -> mca.McaError:
     with pytest.raises(mca.McaError) as info:
         fn()
     err = info.value
-    assert err.kind == "transport", repr(err)
+    assert err.kind is mca.ErrorKind.TRANSPORT, repr(err)
     assert "password=" not in str(err)
     return err
 

@@ -14,11 +14,12 @@ from typing import Any, Callable, Dict, Iterator, List
 import pytest
 
 import mca_attestation as mca
+from support import client_args
 from conftest import Sandbox
 
 RESELLER = "11111111-1111-4111-8111-111111111111"
 TOKEN_SECRET = "sandbox"
-FAST: Dict[str, Any] = {"initial_interval": 0.05, "max_interval": 0.05}
+FAST = mca.WaitOptions(poll_interval_ms=50, max_poll_interval_ms=50)
 
 
 def credentials(password: str, client_secret: str) -> mca.Credentials:
@@ -66,10 +67,11 @@ class Runner:
         self.loop = asyncio.new_event_loop()
         if kwargs.pop("no_sleep", False):
             kwargs["sleep"] = _skip_sleep if mode == "sync" else _skip_sleep_async
+        options, rest = client_args(base_url, RESELLER, kwargs)
         if mode == "sync":
-            self.client: Any = mca.Client(base_url, RESELLER, **kwargs)
+            self.client: Any = mca.Client(options, **rest)
         else:
-            self.client = mca.AsyncClient(base_url, RESELLER, **kwargs)
+            self.client = mca.AsyncClient(options, **rest)
 
     def __getattr__(self, name: str) -> Any:
         fn = getattr(self.client, name)
@@ -116,7 +118,7 @@ def test_manual_flow_end_to_end(sandbox: Sandbox, make: Callable[..., Runner], o
     pending = client.get_attestation(org)
     assert pending is not None and pending.status is mca.AttestationStatus.PENDING_AGREEMENT_ACCEPTANCE
     accept_via_agreement_page(started.agreement_link)
-    waited = client.wait_for_signature(org, **FAST)
+    waited = client.wait_for_signature(org, FAST)
     assert waited.status is mca.WaitStatus.SIGNED
     assert waited.attestation.attestation_id == started.attestation_id
     client.finalize_attestation(org)
@@ -132,14 +134,14 @@ def test_ensure_accepted_reuses_ongoing_attestation(
     events: List[mca.FlowEvent] = []
     client = make(sandbox.url, on_event=events.append)
     started = client.start_attestation(org, start_input())
-    outcome = client.ensure_accepted(org, start_input(), wait=False, **FAST)
+    outcome = client.ensure_accepted(org, start_input(), mca.EnsureAcceptedOptions(wait=False, poll_interval_ms=50, max_poll_interval_ms=50))
     assert outcome.status is mca.EnsureStatus.PENDING
     assert outcome.attestation_id == started.attestation_id
     assert [event_type(e) for e in events] == ["acceptance_checked", "attestation_reused"]
     assert sandbox.requests(org)["start_attestation"] == 1
     # and with waiting: the signer signs, ensure finalizes and confirms
     sandbox.sign(org)
-    done = client.ensure_accepted(org, start_input(), **FAST)
+    done = client.ensure_accepted(org, start_input(), mca.EnsureAcceptedOptions(poll_interval_ms=50, max_poll_interval_ms=50))
     assert done.status is mca.EnsureStatus.ACCEPTED
     assert done.evidence is not None and done.evidence.attestation_id == started.attestation_id
     assert sandbox.requests(org)["start_attestation"] == 1
@@ -219,7 +221,7 @@ def test_fault_truncated_body_is_decode_error(sandbox: Sandbox, make: Callable[.
     sandbox.fault(op="start_attestation", org=org, count=1, fault="truncated")
     with pytest.raises(mca.DecodeError) as info:
         client.start_attestation(org, start_input())
-    assert info.value.kind == "decode" and info.value.status == 200
+    assert info.value.kind is mca.ErrorKind.DECODE and info.value.status == 200
     assert sandbox.requests(org)["start_attestation"] == 1
 
 
@@ -228,7 +230,7 @@ def test_fault_html_page_is_api_error(sandbox: Sandbox, make: Callable[..., Runn
     sandbox.fault(op="get_acceptance", org=org, count=1, fault="html", status=500)
     with pytest.raises(mca.ApiError) as info:
         client.get_acceptance(org)
-    assert info.value.kind == "api" and info.value.status == 500
+    assert info.value.kind is mca.ErrorKind.API and info.value.status == 500
 
 
 def test_fault_legacy_body_is_api_error(sandbox: Sandbox, make: Callable[..., Runner], org: str) -> None:
@@ -245,7 +247,7 @@ def test_fault_drop_is_transport_error(sandbox: Sandbox, make: Callable[..., Run
     sandbox.fault(op="start_attestation", org=org, count=1, fault="drop")
     with pytest.raises(mca.TransportError) as info:
         client.start_attestation(org, start_input())
-    assert info.value.kind == "transport"
+    assert info.value.kind is mca.ErrorKind.TRANSPORT
     assert sandbox.requests(org)["start_attestation"] == 1  # a start is never retried blindly
 
 

@@ -15,6 +15,7 @@ from mca_attestation import _ffi
 
 ORG = "22222222-2222-4222-8222-222222222222"
 RESELLER = "11111111-1111-4111-8111-111111111111"
+OPTIONS = mca.ClientOptions(base_url="https://api.example.test", reseller_id=RESELLER, token="t")
 
 
 def not_found(request: mca.HttpRequest) -> mca.HttpResponse:
@@ -49,27 +50,21 @@ def test_public_types_are_the_generated_records() -> None:
         assert getattr(mca, name) is getattr(_ffi, name), name
 
 
-def test_naive_deadline_says_to_add_a_timezone() -> None:
-    client = mca.Client("https://api.example.test", RESELLER, token="t", transport=Sync())
-    with pytest.raises(mca.ConfigError, match="add one") as info:
-        client.wait_for_signature(ORG, deadline=dt.datetime(2030, 1, 1))
-    assert "timezone" in str(info.value)
-
-
 def test_naive_clock_is_refused_when_the_client_is_built() -> None:
     with pytest.raises(mca.ConfigError, match="no timezone"):
-        mca.Client("https://api.example.test", RESELLER, token="t", clock=lambda: dt.datetime(2030, 1, 1))
+        mca.Client(OPTIONS, clock=lambda: dt.datetime(2030, 1, 1))
 
 
 def test_token_and_credentials_together_is_a_config_error() -> None:
     creds = mca.Credentials(username="u", password="p", client_auth=mca.ClientAuth.BASIC)
-    with pytest.raises(mca.ConfigError):
-        mca.Client("https://api.example.test", RESELLER, token="t", credentials=creds)
+    with pytest.raises(mca.ConfigError) as info:
+        mca.Client(mca.ClientOptions(base_url="https://api.example.test", reseller_id=RESELLER, token="t", credentials=creds))
+    assert info.value.kind is mca.ErrorKind.CONFIG and "not both" in str(info.value)
 
 
 def test_with_closes_the_transport() -> None:
     transport = Sync()
-    with mca.Client("https://api.example.test", RESELLER, token="t", transport=transport) as client:
+    with mca.Client(OPTIONS, transport=transport) as client:
         assert client.get_attestation(ORG) is None
     assert transport.closed == 1
 
@@ -77,7 +72,7 @@ def test_with_closes_the_transport() -> None:
 @pytest.mark.asyncio
 async def test_async_with_acloses_the_transport() -> None:
     transport = Async()
-    async with mca.AsyncClient("https://api.example.test", RESELLER, token="t", transport=transport) as client:
+    async with mca.AsyncClient(OPTIONS, transport=transport) as client:
         assert await client.get_attestation(ORG) is None
     assert transport.closed == 1
 
@@ -102,11 +97,21 @@ class BuggyFor:
 @pytest.mark.asyncio
 async def test_user_exception_goes_back_to_its_own_call_only() -> None:
     bad = str(uuid.uuid4())
-    client = mca.AsyncClient("https://api.example.test", RESELLER, token="t", transport=BuggyFor(bad))
+    client = mca.AsyncClient(OPTIONS, transport=BuggyFor(bad))
     orgs = [str(uuid.uuid4()), bad, str(uuid.uuid4())]
     results: List[Any] = await asyncio.gather(*(client.get_attestation(o) for o in orgs), return_exceptions=True)
     assert results[0] is None and results[2] is None
     assert isinstance(results[1], Bug) and str(results[1]) == bad
+
+
+def test_error_members_come_from_the_core_view() -> None:
+    client = mca.Client(OPTIONS, transport=Sync())
+    with pytest.raises(mca.InvalidError) as info:
+        client.get_attestation("not-a-guid")
+    err = info.value
+    assert err.view == _ffi.error_view(_ffi.McaError.Invalid(err.view.violations))
+    assert str(err) == err.view.message and err.violations == err.view.violations
+    assert [v.pointer for v in err.violations] == ["/organizationId"]
 
 
 def test_signer_data_is_redacted_in_repr() -> None:

@@ -84,23 +84,17 @@ def make_client(
     **extra: Any,
 ) -> Client:
     auth = auth or {"token": "vector-token"}
-    kw: Dict[str, Any] = dict(extra)
-    if "token" in auth:
-        kw["token"] = auth["token"]
-    else:
-        kw["credentials"] = credentials(auth["credentials"])
+    options = mca.ClientOptions(
+        base_url=base_url,
+        reseller_id=reseller_id,
+        token=auth.get("token"),
+        credentials=credentials(auth["credentials"]) if "credentials" in auth else None,
+        **extra,
+    )
     if mode == "sync":
-        return mca.Client(
-            base_url, reseller_id, transport=transport, clock=clock, sleep=clock.sleep, on_event=on_event, **kw
-        )
+        return mca.Client(options, transport=transport, clock=clock, sleep=clock.sleep, on_event=on_event)
     return mca.AsyncClient(
-        base_url,
-        reseller_id,
-        transport=AsyncOf(transport),
-        clock=clock,
-        sleep=clock.async_sleep,
-        on_event=on_event,
-        **kw,
+        options, transport=AsyncOf(transport), clock=clock, sleep=clock.async_sleep, on_event=on_event
     )
 
 
@@ -197,7 +191,7 @@ def test_requests(case: Dict[str, Any], mode: str) -> None:
         reseller_id=config["resellerId"],
         auth=case["auth"],
         correlation_id=config.get("correlationId"),
-        user_agent_extra=config.get("userAgentExtra"),
+        user_agent=config.get("userAgentExtra"),
     )
     c = case["call"]
     try:
@@ -281,18 +275,11 @@ def _flow_client(mode: str, script: Script, clock: FakeClock, events: List[str])
     def on_event(e: mca.FlowEvent) -> None:
         events.append(type(e).__name__.rsplit(".", 1)[-1].lower())
 
+    options = mca.ClientOptions(base_url=BASE, reseller_id=RESELLER, token="vector-token")
     if mode == "sync":
-        return mca.Client(
-            BASE, RESELLER, token="vector-token", transport=script, clock=clock, sleep=script.sleep, on_event=on_event
-        )
+        return mca.Client(options, transport=script, clock=clock, sleep=script.sleep, on_event=on_event)
     return mca.AsyncClient(
-        BASE,
-        RESELLER,
-        token="vector-token",
-        transport=AsyncOf(script),
-        clock=clock,
-        sleep=script.async_sleep,
-        on_event=on_event,
+        options, transport=AsyncOf(script), clock=clock, sleep=script.async_sleep, on_event=on_event
     )
 
 
@@ -305,24 +292,16 @@ def test_flows(case: Dict[str, Any], mode: str) -> None:
     client = _flow_client(mode, script, clock, events)
     org = case.get("org", FLOWS["org"])
     o = case.get("options", {})
-    poll: Dict[str, Any] = {}
-    if "initialIntervalMs" in o:
-        poll["initial_interval"] = dt.timedelta(milliseconds=o["initialIntervalMs"])
-    if "maxIntervalMs" in o:
-        poll["max_interval"] = dt.timedelta(milliseconds=o["maxIntervalMs"])
-    if "deadlineMs" in o:
-        poll["deadline"] = clock.now + dt.timedelta(milliseconds=o["deadlineMs"])
+    # The vectors' option names are the core's (camelCase of WaitOptions/EnsureAcceptedOptions).
+    wait = {k: o[c] for k, c in [("deadline_ms", "deadlineMs"), ("poll_interval_ms", "initialIntervalMs"),
+                                  ("max_poll_interval_ms", "maxIntervalMs")] if c in o}
     outcome: Tuple[str, Any]
     try:
         if case["flow"] == "ensure_accepted":
-            extra: Dict[str, Any] = {}
-            if "wait" in o:
-                extra["wait"] = o["wait"]
-            if "confirmAttempts" in o:
-                extra["confirm_attempts"] = o["confirmAttempts"]
-            got = call(client, "ensure_accepted", org, start_input(case.get("input", FLOWS["input"])), **poll, **extra)
+            ensure = mca.EnsureAcceptedOptions(wait=o.get("wait"), confirm_attempts=o.get("confirmAttempts"), **wait)
+            got = call(client, "ensure_accepted", org, start_input(case.get("input", FLOWS["input"])), ensure)
         else:
-            got = call(client, "wait_for_signature", org, **poll)
+            got = call(client, "wait_for_signature", org, mca.WaitOptions(**wait))
         outcome = ("ok", got)
     except mca.McaError as err:
         outcome = ("error", err)

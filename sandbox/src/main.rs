@@ -28,25 +28,35 @@ struct Args {
     token_ttl: u64,
 }
 
-async fn stop_signal() {
+/// Waits for SIGINT or SIGTERM. The handlers are installed when this is called (before the
+/// returned future is polled), so a signal sent right after the "listening" line is not lost.
+fn stop_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+        let streams = (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        );
+        async move {
+            match streams {
+                (Ok(mut int), Ok(mut term)) => {
+                    tokio::select! {
+                        _ = int.recv() => {}
+                        _ = term.recv() => {}
+                    }
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
@@ -67,11 +77,12 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    let stop = stop_signal();
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "mca-sandbox listening on {}", handle.url());
     let _ = out.flush();
     drop(out);
-    stop_signal().await;
+    stop.await;
     handle.shutdown().await;
     std::process::ExitCode::SUCCESS
 }

@@ -4,68 +4,63 @@
 
 use std::time::Duration;
 
-use crate::error::Error;
+use crate::error::McaError;
 use crate::flow::{next_wait, Input, Jitter, Machine, Step};
+pub use crate::http::RetryPolicy;
 use crate::http::{ClientConfig, HttpResponse};
 use crate::ops::{Op, Operation};
 use crate::timestamp::Timestamp;
-
-/// Retry bounds for one call.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RetryPolicy {
-    /// Attempts in all (1 = no retry).
-    pub max_attempts: u32,
-    /// First backoff; doubles per attempt.
-    pub base_delay: Duration,
-    /// Longest backoff, and the longest `Retry-After` honoured before giving up.
-    pub max_delay: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            max_attempts: 3,
-            base_delay: Duration::from_millis(500),
-            max_delay: Duration::from_secs(30),
-        }
-    }
-}
 
 /// One operation, retried where safe.
 #[derive(Debug)]
 pub struct Call<O> {
     op: O,
-    policy: RetryPolicy,
+    /// Explicit bounds; `None` until the first step, which takes the client's
+    /// ([`ClientConfig::retry`]).
+    policy: Option<RetryPolicy>,
     deadline: Option<Timestamp>,
     jitter: Jitter,
     attempt: u32,
 }
 
 impl<O: Operation> Call<O> {
-    /// A call with the default policy.
+    /// A call with the client's retry policy ([`ClientConfig::retry`]), no deadline and no jitter.
     pub fn new(op: O) -> Self {
-        Self::with(op, RetryPolicy::default(), None, 0)
+        Self::scheduled(op, None, 0)
     }
 
-    /// A call with an explicit policy, deadline and jitter seed.
-    pub fn with(op: O, policy: RetryPolicy, deadline: Option<Timestamp>, jitter_seed: u64) -> Self {
+    /// A call with the client's retry policy, a deadline and a jitter seed.
+    pub fn scheduled(op: O, deadline: Option<Timestamp>, jitter_seed: u64) -> Self {
         Self {
             op,
-            policy,
+            policy: None,
             deadline,
             jitter: Jitter::new(jitter_seed),
             attempt: 0,
         }
     }
 
+    /// A call with an explicit policy (instead of the client's), deadline and jitter seed.
+    pub fn with(op: O, policy: RetryPolicy, deadline: Option<Timestamp>, jitter_seed: u64) -> Self {
+        Self {
+            policy: Some(policy),
+            ..Self::scheduled(op, deadline, jitter_seed)
+        }
+    }
+
+    fn policy(&self) -> RetryPolicy {
+        self.policy.clone().unwrap_or_default()
+    }
+
     fn may_retry(&self) -> bool {
-        self.op.op().retry_safe() && self.attempt < self.policy.max_attempts
+        self.op.op().retry_safe() && self.attempt < self.policy().max_attempts
     }
 
     fn backoff(&mut self) -> Duration {
+        let policy = self.policy();
         let exp = self.attempt.saturating_sub(1).min(16);
-        let d = self.policy.base_delay.saturating_mul(1u32 << exp);
-        self.jitter.apply(d.min(self.policy.max_delay))
+        let d = policy.base_delay.saturating_mul(1u32 << exp);
+        self.jitter.apply(d.min(policy.max_delay))
     }
 
     /// Whether to retry after `resp`: `Some(hint)` (the server's `Retry-After`, if any) or `None`.
@@ -80,22 +75,22 @@ impl<O: Operation> Call<O> {
         }
         let hinted = resp
             .header("Retry-After")
-            .and_then(|v| crate::problem::retry_after(v, now));
+            .and_then(|v| crate::decode::retry_after(v, now));
         match hinted {
             // A longer hint than the policy allows: give up now rather than wait for it.
-            Some(d) if d > self.policy.max_delay => None,
+            Some(d) if d > self.policy().max_delay => None,
             hint => Some(hint),
         }
     }
 
     /// The wait before the next attempt ([`next_wait`]: hint capped, else backoff; deadline).
-    fn wait(&mut self, hint: Option<Duration>, now: Timestamp) -> Result<Duration, Error> {
-        let policy = self.policy.clone();
+    fn wait(&mut self, hint: Option<Duration>, now: Timestamp) -> Result<Duration, McaError> {
+        let policy = self.policy();
         let deadline = self.deadline;
         next_wait(hint, || self.backoff(), &policy, deadline, now, "retrying")
     }
 
-    fn send(&mut self, config: &ClientConfig, now: Timestamp) -> Result<Step<O::Output>, Error> {
+    fn send(&mut self, config: &ClientConfig, now: Timestamp) -> Result<Step<O::Output>, McaError> {
         self.attempt = self.attempt.saturating_add(1);
         self.op.request(config, now).map(Step::Send)
     }
@@ -109,7 +104,10 @@ impl<O: Operation> Machine for Call<O> {
         config: &ClientConfig,
         input: Input,
         now: Timestamp,
-    ) -> Result<Step<O::Output>, Error> {
+    ) -> Result<Step<O::Output>, McaError> {
+        if self.policy.is_none() {
+            self.policy = Some(config.retry.clone());
+        }
         match input {
             Input::Begin | Input::Slept | Input::Continue => self.send(config, now),
             Input::Response(resp) => match self.retry_wait(&resp, now) {
@@ -121,7 +119,7 @@ impl<O: Operation> Machine for Call<O> {
                     Ok(output) => Ok(Step::Done(output)),
                     // A success whose body ended early (empty, or JSON cut short by the
                     // connection) is read again where that is safe; the last error stands.
-                    Err(err @ Error::Decode { .. })
+                    Err(err @ McaError::Decode { .. })
                         if (200..300).contains(&resp.status)
                             && cut_short(&resp.body)
                             && self.op.op().reread_safe()
@@ -141,7 +139,7 @@ impl<O: Operation> Machine for Call<O> {
                         return Ok(Step::Sleep(wait));
                     }
                 }
-                Err(Error::Transport { message })
+                Err(McaError::Transport { message })
             }
         }
     }

@@ -12,8 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
-use crate::evidence::{AcceptanceEvidence, FlowKind};
+use crate::error::McaError;
 use crate::flow::{
     next_wait, Call, FlowEvent, Input, Jitter, Machine, PollOptions, RetryPolicy, Step,
     WaitForSignature, WaitOutcome, WaitStatus,
@@ -21,6 +20,7 @@ use crate::flow::{
 use crate::http::ClientConfig;
 use crate::ids::OrganizationId;
 use crate::model::{Acceptance, Attestation, AttestationStatus, RefreshOutcome, StartAttestation};
+use crate::model::{AcceptanceEvidence, FlowKind};
 use crate::ops::{
     FinalizeAttestationOp, GetAcceptanceOp, GetAttestationOp, RefreshAcceptanceOp,
     StartAttestationOp,
@@ -93,7 +93,7 @@ enum Lookup {
     Initial,
     /// After a start whose outcome is unknown, or a 409; the error is returned if nothing is found
     /// and no second start is allowed.
-    AfterStart(Box<Error>),
+    AfterStart(Box<McaError>),
 }
 
 #[derive(Debug)]
@@ -129,7 +129,7 @@ pub struct EnsureAccepted {
     evidence: AcceptanceEvidence,
     /// Set when another caller may have finalized first (404 while waiting, 404/409 on finalize):
     /// the confirm path then decides, and this error is returned if it never shows acceptance.
-    raced: Option<Box<Error>>,
+    raced: Option<Box<McaError>>,
 }
 
 /// Starts allowed in one run (the second only after a GET found nothing).
@@ -168,9 +168,8 @@ impl EnsureAccepted {
     }
 
     fn call<O: crate::ops::Operation>(&self, op: O) -> Call<O> {
-        Call::with(
+        Call::scheduled(
             op,
-            RetryPolicy::default(),
             self.options.poll.deadline,
             self.options.poll.jitter_seed,
         )
@@ -182,13 +181,17 @@ impl EnsureAccepted {
         state: State,
         config: &ClientConfig,
         now: Timestamp,
-    ) -> Result<Step<EnsureOutcome>, Error> {
+    ) -> Result<Step<EnsureOutcome>, McaError> {
         self.state = state;
         self.next(config, Input::Begin, now)
     }
 
     /// Enters `state` after reporting `event` (the `Continue` input starts the state).
-    fn announce(&mut self, event: FlowEvent, state: State) -> Result<Step<EnsureOutcome>, Error> {
+    fn announce(
+        &mut self,
+        event: FlowEvent,
+        state: State,
+    ) -> Result<Step<EnsureOutcome>, McaError> {
         self.state = state;
         Ok(Step::Event(event))
     }
@@ -207,7 +210,7 @@ impl EnsureAccepted {
         &mut self,
         config: &ClientConfig,
         now: Timestamp,
-    ) -> Result<Step<EnsureOutcome>, Error> {
+    ) -> Result<Step<EnsureOutcome>, McaError> {
         self.starts = self.starts.saturating_add(1);
         let call = self.call(StartAttestationOp {
             org: self.org.clone(),
@@ -221,7 +224,7 @@ impl EnsureAccepted {
         lookup: Lookup,
         config: &ClientConfig,
         now: Timestamp,
-    ) -> Result<Step<EnsureOutcome>, Error> {
+    ) -> Result<Step<EnsureOutcome>, McaError> {
         let call = self.call(GetAttestationOp {
             org: self.org.clone(),
         });
@@ -233,7 +236,7 @@ impl EnsureAccepted {
         att: Attestation,
         config: &ClientConfig,
         now: Timestamp,
-    ) -> Result<Step<EnsureOutcome>, Error> {
+    ) -> Result<Step<EnsureOutcome>, McaError> {
         let e = &mut self.evidence;
         e.attestation_id = Some(att.attestation_id.clone());
         e.agreement_link = Some(att.agreement_link.clone());
@@ -272,7 +275,10 @@ impl EnsureAccepted {
     }
 
     /// Ends with `already_accepted`: the customer accepted without this run doing anything.
-    fn already_accepted(&mut self, acceptance: Acceptance) -> Result<Step<EnsureOutcome>, Error> {
+    fn already_accepted(
+        &mut self,
+        acceptance: Acceptance,
+    ) -> Result<Step<EnsureOutcome>, McaError> {
         let outcome = EnsureOutcome {
             status: EnsureStatus::AlreadyAccepted,
             acceptance: Some(acceptance),
@@ -290,7 +296,7 @@ impl EnsureAccepted {
         &mut self,
         config: &ClientConfig,
         now: Timestamp,
-    ) -> Result<Step<EnsureOutcome>, Error> {
+    ) -> Result<Step<EnsureOutcome>, McaError> {
         if self.confirms >= self.options.confirm_attempts.max(1) {
             return self.unconfirmed(None);
         }
@@ -306,7 +312,7 @@ impl EnsureAccepted {
         &mut self,
         step: Step<WaitOutcome>,
         now: Timestamp,
-    ) -> Result<Step<EnsureOutcome>, Error> {
+    ) -> Result<Step<EnsureOutcome>, McaError> {
         let outcome = match step.split() {
             Err(step) => return Ok(step),
             Ok(outcome) => outcome,
@@ -332,7 +338,7 @@ impl EnsureAccepted {
     fn unconfirmed(
         &mut self,
         acceptance: Option<Acceptance>,
-    ) -> Result<Step<EnsureOutcome>, Error> {
+    ) -> Result<Step<EnsureOutcome>, McaError> {
         match self.raced.take() {
             Some(err) => Err(*err),
             None => Ok(Step::Done(
@@ -344,10 +350,10 @@ impl EnsureAccepted {
     /// Another caller may have finalized first (`err` is the 404/409 seen): read the acceptance.
     fn after_race(
         &mut self,
-        err: Error,
+        err: McaError,
         config: &ClientConfig,
         now: Timestamp,
-    ) -> Result<Step<EnsureOutcome>, Error> {
+    ) -> Result<Step<EnsureOutcome>, McaError> {
         self.raced = Some(Box::new(err));
         self.confirm_or_finish(config, now)
     }
@@ -361,7 +367,7 @@ impl Machine for EnsureAccepted {
         config: &ClientConfig,
         input: Input,
         now: Timestamp,
-    ) -> Result<Step<EnsureOutcome>, Error> {
+    ) -> Result<Step<EnsureOutcome>, McaError> {
         match &mut self.state {
             State::Init => {
                 // Validate before any request: bad input never costs a round trip.
@@ -393,7 +399,7 @@ impl Machine for EnsureAccepted {
                 Ok(found) => {
                     let State::Find(_, lookup) = std::mem::replace(&mut self.state, State::Over)
                     else {
-                        return Err(Error::config("internal: state changed"));
+                        return Err(McaError::config("internal: state changed"));
                     };
                     match (found, lookup) {
                         (Some(att), _) if att.is_ongoing(now) => self.reuse(att, config, now),
@@ -532,9 +538,9 @@ impl Machine for EnsureAccepted {
             },
             State::Finish(_) => match std::mem::replace(&mut self.state, State::Over) {
                 State::Finish(outcome) => Ok(Step::Done(*outcome)),
-                _ => Err(Error::config("internal: state changed")),
+                _ => Err(McaError::config("internal: state changed")),
             },
-            State::Over => Err(Error::config("the flow is over; start a new one")),
+            State::Over => Err(McaError::config("the flow is over; start a new one")),
         }
     }
 }

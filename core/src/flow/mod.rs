@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::error::McaError;
 use crate::http::{ClientConfig, HttpRequest, HttpResponse};
 use crate::model::AttestationStatus;
 use crate::timestamp::Timestamp;
@@ -68,7 +68,7 @@ pub trait Machine {
         config: &ClientConfig,
         input: Input,
         now: Timestamp,
-    ) -> Result<Step<Self::Output>, Error>;
+    ) -> Result<Step<Self::Output>, McaError>;
 }
 
 /// Progress of a flow, for callbacks and logs. Carries no signer details.
@@ -215,7 +215,7 @@ pub(crate) fn next_wait(
     deadline: Option<Timestamp>,
     now: Timestamp,
     what: &str,
-) -> Result<Duration, Error> {
+) -> Result<Duration, McaError> {
     let wait = match hint {
         Some(hint) => hint.min(policy.max_delay),
         None => fallback(),
@@ -229,9 +229,9 @@ pub(crate) fn fit_deadline(
     deadline: Option<Timestamp>,
     now: Timestamp,
     what: &str,
-) -> Result<Duration, Error> {
+) -> Result<Duration, McaError> {
     match deadline {
-        Some(d) if now >= d => Err(Error::Deadline {
+        Some(d) if now >= d => Err(McaError::Deadline {
             message: format!("deadline passed while {what}"),
         }),
         Some(d) => Ok(wait.min(d.since(now))),

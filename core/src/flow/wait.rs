@@ -4,13 +4,13 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
-use crate::flow::{fit_deadline, Call, Input, Jitter, Machine, PollOptions, RetryPolicy, Step};
+use crate::error::McaError;
+use crate::error::Problem;
+use crate::flow::{fit_deadline, Call, Input, Jitter, Machine, PollOptions, Step};
 use crate::http::ClientConfig;
 use crate::ids::OrganizationId;
 use crate::model::{Attestation, AttestationStatus};
 use crate::ops::GetAttestationOp;
-use crate::problem::Problem;
 use crate::timestamp::Timestamp;
 
 /// How waiting ended.
@@ -66,9 +66,9 @@ impl WaitForSignature {
         &mut self,
         found: Option<Attestation>,
         now: Timestamp,
-    ) -> Result<Step<WaitOutcome>, Error> {
+    ) -> Result<Step<WaitOutcome>, McaError> {
         let Some(attestation) = found else {
-            return Err(Error::Api {
+            return Err(McaError::Api {
                 problem: Problem::synthetic(
                     404,
                     "NoAttestation",
@@ -106,13 +106,12 @@ impl Machine for WaitForSignature {
         config: &ClientConfig,
         input: Input,
         now: Timestamp,
-    ) -> Result<Step<WaitOutcome>, Error> {
+    ) -> Result<Step<WaitOutcome>, McaError> {
         let call = self.call.get_or_insert_with(|| {
-            Call::with(
+            Call::scheduled(
                 GetAttestationOp {
                     org: self.org.clone(),
                 },
-                RetryPolicy::default(),
                 self.options.deadline,
                 self.options.jitter_seed,
             )

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use mca_attestation::Error;
+use mca_attestation::McaError;
 use serde_json::Value;
 
 /// Loads tests/vectors/<name>.
@@ -16,7 +16,7 @@ pub fn load(name: &str) -> Value {
 }
 
 /// Checks an error against an error expectation (see tests/vectors/README.md).
-pub fn check_error(err: &Error, want: &Value) -> Result<(), String> {
+pub fn check_error(err: &McaError, want: &Value) -> Result<(), String> {
     let mut problems = Vec::new();
     let kind = want["kind"].as_str().unwrap_or_default();
     if err.kind() != kind {
@@ -24,7 +24,7 @@ pub fn check_error(err: &Error, want: &Value) -> Result<(), String> {
     }
     let problem = err.problem();
     let body_excerpt = match err {
-        Error::Decode { body_excerpt, .. } => Some(Value::from(body_excerpt.clone())),
+        McaError::Decode { body_excerpt, .. } => Some(Value::from(body_excerpt.clone())),
         _ => None,
     };
     let fields: [(&str, Option<Value>); 7] = [
@@ -164,7 +164,7 @@ impl FakePlatform {
 }
 
 impl Platform for FakePlatform {
-    type SendFuture = Ready<Result<HttpResponse, Error>>;
+    type SendFuture = Ready<Result<HttpResponse, McaError>>;
     type SleepFuture = Ready<()>;
 
     fn send(&self, request: HttpRequest) -> Self::SendFuture {
@@ -174,8 +174,8 @@ impl Platform for FakePlatform {
         }
         ready(match self.answers.borrow_mut().pop_front() {
             Some(Answer::Respond(r)) => Ok(r),
-            Some(Answer::TransportError(m)) => Err(Error::transport(m)),
-            None => Err(Error::transport(
+            Some(Answer::TransportError(m)) => Err(McaError::transport(m)),
+            None => Err(McaError::transport(
                 "script exhausted: no answer for this request",
             )),
         })
@@ -215,7 +215,7 @@ pub fn response(v: &Value) -> HttpResponse {
 }
 
 /// A session from a vector's `config` and `auth` (defaults of flows.json when absent).
-pub fn session(config: Option<&Value>, auth: Option<&Value>) -> Result<Session, Error> {
+pub fn session(config: Option<&Value>, auth: Option<&Value>) -> Result<Session, McaError> {
     let base = config
         .and_then(|c| c["baseUrl"].as_str())
         .unwrap_or("https://api.example.test/");
@@ -245,7 +245,7 @@ pub fn call(
     op: &str,
     org: &str,
     input: &Value,
-) -> Result<Value, Error> {
+) -> Result<Value, McaError> {
     use mca_attestation::OrganizationId;
     let to_json = |v: &dyn erased::Ser| v.json();
     if op == "token" {

@@ -1,7 +1,8 @@
 """Cloudmore MCA Partner Attestation API client: one Rust core (through uniffi), used from Python.
 
->>> from mca_attestation import Client, StartAttestation, Signer
->>> client = Client("https://api.example.com", "<reseller guid>", token="...")  # doctest: +SKIP
+>>> from mca_attestation import Client, ClientOptions, StartAttestation, Signer
+>>> client = Client(ClientOptions(base_url="https://api.example.com", reseller_id="<reseller guid>",
+...     token="..."))  # doctest: +SKIP
 >>> signer = Signer(first_name="Ada", last_name="Lovelace", email_address="ada@example.com",
 ...     phone_number="+46 70 123 45 67")
 >>> client.ensure_accepted(org, StartAttestation(signer=signer, country="SE",
@@ -13,9 +14,10 @@ by uniffi: keyword constructors, ``datetime`` instants, redacted ``repr`` for si
 Failures raise ``McaError`` subclasses with a stable ``kind``.
 """
 
-from ._client import AsyncClient, Client, Deadline, Seconds
+from ._client import AsyncClient, Client
 from ._errors import (
     ApiError,
+    CancelledError,
     ConfigError,
     DeadlineError,
     DecodeError,
@@ -35,10 +37,13 @@ from ._ffi import (
     AttestationStarted,
     AttestationStatus,
     ClientAuth,
+    ClientOptions,
     Credentials,
     CspServiceAdded,
-    EnsureOptions,
+    EnsureAcceptedOptions,
     EnsureOutcome,
+    ErrorKind,
+    ErrorView,
     EnsureStatus,
     FlowEvent,
     FlowKind,
@@ -47,13 +52,13 @@ from ._ffi import (
     Op,
     PartnerAttestation,
     PartnerAttestationAcceptance,
-    PollOptions,
     Problem,
     RefreshOutcome,
     Signer,
     StartAttestation,
     Token,
     Violation,
+    WaitOptions,
     WaitOutcome,
     WaitStatus,
 )
@@ -74,7 +79,7 @@ from ._transport import (
 
 from . import _ffi
 
-__version__: str = str(_ffi.core_version())
+__version__: str = _ffi.core_version()
 """Version of the Rust core (also in the ``User-Agent``)."""
 
 __all__ = [
@@ -82,8 +87,6 @@ __all__ = [
     "MAX_RESPONSE_BYTES",
     "Client",
     "AsyncClient",
-    "Seconds",
-    "Deadline",
     "McaError",
     "InvalidError",
     "ApiError",
@@ -94,11 +97,15 @@ __all__ = [
     "DecodeError",
     "DeadlineError",
     "ConfigError",
+    "CancelledError",
     "ClientAuth",
-    "EnsureOptions",
+    "ClientOptions",
+    "EnsureAcceptedOptions",
+    "ErrorKind",
+    "ErrorView",
+    "WaitOptions",
     "Method",
     "Op",
-    "PollOptions",
     "Problem",
     "Header",
     "http_response",

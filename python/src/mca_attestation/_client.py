@@ -2,8 +2,9 @@
 
 Both are thin: the values they take and return are the core's generated records, and they give the
 core its platform — HTTP (a transport), the clock and sleep. Every rule, default, retry, token
-renewal and flow step runs in the core. What is Python's own: ``with``/``close()`` and
-``async with``/``aclose()``, keyword arguments for the options, and ``McaError`` subclasses.
+renewal and flow step runs in the core; options are the core's records (``ClientOptions``,
+``WaitOptions``, ``EnsureAcceptedOptions``) with the core's defaults. What is Python's own:
+``with``/``close()``, ``async with``/``aclose()``, and ``McaError`` subclasses.
 
 Sync design: ``Client`` uses the core's blocking driver (``McaBlockingClient``): the transport, the
 clock and ``sleep`` are plain calls on the calling thread, so no event loop is created and a
@@ -20,21 +21,21 @@ from typing import Any, Awaitable, Callable, List, NoReturn, Optional, Type, Typ
 
 from . import _ffi
 from ._dates import utc
-from ._errors import ConfigError, core_error
+from ._errors import McaError, cancelled, core_error
 from ._ffi import (
     Acceptance,
     AddCspService,
     Attestation,
     AttestationStarted,
-    Credentials,
+    ClientOptions,
     CspServiceAdded,
-    EnsureOptions,
+    EnsureAcceptedOptions,
     EnsureOutcome,
     FlowEvent,
-    PollOptions,
     RefreshOutcome,
     StartAttestation,
     Token,
+    WaitOptions,
     WaitOutcome,
 )
 from ._transport import (
@@ -46,13 +47,7 @@ from ._transport import (
     _BlockingTransportAdapter,
 )
 
-__all__ = ["Client", "AsyncClient", "Seconds", "Deadline"]
-
-Seconds = Union[float, _dt.timedelta]
-"""A duration: seconds as a number, or a ``timedelta``."""
-
-Deadline = Union[_dt.datetime, _dt.timedelta, float, None]
-"""An instant (aware ``datetime``), or a duration from now (``timedelta`` or seconds)."""
+__all__ = ["Client", "AsyncClient"]
 
 T = TypeVar("T")
 
@@ -63,17 +58,13 @@ def _utc_now() -> _dt.datetime:
     return _dt.datetime.now(_dt.timezone.utc)
 
 
-def _delta(value: Seconds) -> _dt.timedelta:
-    return value if isinstance(value, _dt.timedelta) else _dt.timedelta(seconds=value)
-
-
 def _raise(err: BaseException, aborted: List[BaseException]) -> NoReturn:
     """Re-raises what a call failed with: the user transport's own exception when it stopped the
     call, else the core error as ``McaError``."""
     if aborted:
         original = aborted[0]
         raise original.with_traceback(original.__traceback__) from None
-    if isinstance(err, _ffi.Error):
+    if isinstance(err, _ffi.McaError):
         raise core_error(err) from None
     raise err
 
@@ -85,69 +76,15 @@ class _Common:
 
     def __init__(
         self,
-        base_url: str,
-        reseller_id: str,
-        *,
-        token: Optional[str],
-        credentials: Optional[Credentials],
-        user_agent_extra: Optional[str],
-        correlation_id: Optional[str],
-        token_url: Optional[str],
+        options: ClientOptions,
         on_event: Optional[Callable[[FlowEvent], None]],
         clock: Optional[Callable[[], _dt.datetime]],
     ) -> None:
-        if token is not None and credentials is not None:
-            raise ConfigError("give either token= or credentials=, not both")
-        if token is not None:
-            auth: _ffi.ClientAuthConfig = _ffi.ClientAuthConfig.TOKEN(token)
-        elif credentials is not None:
-            auth = _ffi.ClientAuthConfig.CREDENTIALS(credentials)
-        else:
-            auth = _ffi.ClientAuthConfig.NONE()
-        self._options = _ffi.ClientOptions(
-            base_url=base_url,
-            reseller_id=reseller_id,
-            auth=auth,
-            binding=_BINDING,
-            user_agent_extra=user_agent_extra,
-            correlation_id=correlation_id,
-            token_url=token_url,
-        )
+        self.options = options
+        """The core's client options this client was built with (``repr`` redacts secrets)."""
         self._clock = clock or _utc_now
         utc(self._clock())  # a clock giving naive datetimes is refused here, not mid-flow
         self._listener = _Listener(on_event) if on_event is not None else None
-        self._auth_kind = "token" if token else "credentials" if credentials else "none"
-
-    def _now(self) -> _dt.datetime:
-        now: _dt.datetime = utc(self._clock())
-        return now
-
-    def _poll(
-        self,
-        initial_interval: Optional[Seconds],
-        max_interval: Optional[Seconds],
-        deadline: Deadline,
-    ) -> PollOptions:
-        """The core's default schedule with the caller's overrides."""
-        poll = _ffi.default_poll_options()
-        if initial_interval is not None:
-            poll.initial_interval = _delta(initial_interval)
-        if max_interval is not None:
-            poll.max_interval = _delta(max_interval)
-        if isinstance(deadline, _dt.datetime):
-            poll.deadline = deadline
-        elif deadline is not None:
-            poll.deadline = self._now() + _delta(deadline)
-        return poll
-
-    def _ensure(self, wait: bool, confirm_attempts: Optional[int], poll: PollOptions) -> EnsureOptions:
-        """The core's default ensure options with the caller's overrides."""
-        options = _ffi.default_ensure_options()
-        options.wait = wait
-        options.poll = poll
-        if confirm_attempts is not None:
-            options.confirm_attempts = confirm_attempts
-        return options
 
     @property
     def base_url(self) -> str:
@@ -164,7 +101,7 @@ class _Common:
         reset = _ABORTED.set(aborted)
         try:
             return fn(*args)
-        except _ffi.Error as err:
+        except _ffi.McaError as err:
             _raise(err, aborted)
         finally:
             _ABORTED.reset(reset)
@@ -182,10 +119,7 @@ class _Common:
         return self._sync(self._core.normalize_organization_id, organization_id)
 
     def _repr(self, name: str) -> str:
-        return (
-            f"{name}(base_url={self._options.base_url!r}, reseller_id={self._options.reseller_id!r}, "
-            f"auth=<{self._auth_kind}, redacted>)"
-        )
+        return f"{name}({self.options!r})"
 
 
 class _Listener(_ffi.EventListener):
@@ -235,34 +169,19 @@ class Client(_Common):
 
     def __init__(
         self,
-        base_url: str,
-        reseller_id: str,
+        options: ClientOptions,
         *,
-        token: Optional[str] = None,
-        credentials: Optional[Credentials] = None,
         transport: Optional[Transport] = None,
-        user_agent_extra: Optional[str] = None,
-        correlation_id: Optional[str] = None,
-        token_url: Optional[str] = None,
         on_event: Optional[Callable[[FlowEvent], None]] = None,
         clock: Optional[Callable[[], _dt.datetime]] = None,
         sleep: Optional[Callable[[float], None]] = None,
     ) -> None:
-        super().__init__(
-            base_url,
-            reseller_id,
-            token=token,
-            credentials=credentials,
-            user_agent_extra=user_agent_extra,
-            correlation_id=correlation_id,
-            token_url=token_url,
-            on_event=on_event,
-            clock=clock,
-        )
+        super().__init__(options, on_event, clock)
         self.transport: Transport = transport if transport is not None else UrllibTransport()
         self._core = self._sync(
             _ffi.McaBlockingClient,
-            self._options,
+            options,
+            _BINDING,
             _BlockingTransportAdapter(self.transport),
             _BlockingRuntime(self._clock, sleep or time.sleep),
             self._listener,
@@ -316,36 +235,16 @@ class Client(_Common):
         """Adds the CSP service; with ``partner_attestation`` the attestation is automatic."""
         return self._sync(self._core.add_csp_service, organization_id, input)
 
-    def wait_for_signature(
-        self,
-        organization_id: str,
-        *,
-        initial_interval: Optional[Seconds] = None,
-        max_interval: Optional[Seconds] = None,
-        deadline: Deadline = None,
-    ) -> WaitOutcome:
-        """Polls until the signer accepted (``SIGNED``) or the link expired (``EXPIRED``).
-
-        Waits double from ``initial_interval`` up to ``max_interval`` (the core's defaults);
-        ``deadline`` raises ``DeadlineError``.
-        """
-        poll = self._poll(initial_interval, max_interval, deadline)
-        return self._sync(self._core.wait_for_signature, organization_id, poll)
+    def wait_for_signature(self, organization_id: str, options: Optional[WaitOptions] = None) -> WaitOutcome:
+        """Polls until the signer accepted (``SIGNED``) or the link expired (``EXPIRED``); the
+        schedule and deadline are the core's ``WaitOptions`` (absent members: the core's defaults)."""
+        return self._sync(self._core.wait_for_signature, organization_id, options or WaitOptions())
 
     def ensure_accepted(
-        self,
-        organization_id: str,
-        input: StartAttestation,
-        *,
-        wait: bool = True,
-        confirm_attempts: Optional[int] = None,
-        initial_interval: Optional[Seconds] = None,
-        max_interval: Optional[Seconds] = None,
-        deadline: Deadline = None,
+        self, organization_id: str, input: StartAttestation, options: Optional[EnsureAcceptedOptions] = None
     ) -> EnsureOutcome:
         """Makes sure the customer accepted, doing only what is missing (reuses an ongoing attestation)."""
-        options = self._ensure(wait, confirm_attempts, self._poll(initial_interval, max_interval, deadline))
-        return self._sync(self._core.ensure_accepted, organization_id, input, options)
+        return self._sync(self._core.ensure_accepted, organization_id, input, options or EnsureAcceptedOptions())
 
 
 def _default_async_transport() -> Union[Transport, AsyncTransport]:
@@ -368,36 +267,21 @@ class AsyncClient(_Common):
 
     def __init__(
         self,
-        base_url: str,
-        reseller_id: str,
+        options: ClientOptions,
         *,
-        token: Optional[str] = None,
-        credentials: Optional[Credentials] = None,
         transport: Union[Transport, AsyncTransport, None] = None,
-        user_agent_extra: Optional[str] = None,
-        correlation_id: Optional[str] = None,
-        token_url: Optional[str] = None,
         on_event: Optional[Callable[[FlowEvent], None]] = None,
         clock: Optional[Callable[[], _dt.datetime]] = None,
         sleep: Optional[Callable[[float], Awaitable[None]]] = None,
     ) -> None:
-        super().__init__(
-            base_url,
-            reseller_id,
-            token=token,
-            credentials=credentials,
-            user_agent_extra=user_agent_extra,
-            correlation_id=correlation_id,
-            token_url=token_url,
-            on_event=on_event,
-            clock=clock,
-        )
+        super().__init__(options, on_event, clock)
         self.transport: Union[Transport, AsyncTransport] = (
             transport if transport is not None else _default_async_transport()
         )
         self._core = self._sync(
             _ffi.McaClient,
-            self._options,
+            options,
+            _BINDING,
             _AsyncTransportAdapter(self.transport),
             _AsyncRuntime(self._clock, sleep or asyncio.sleep),
             self._listener,
@@ -432,8 +316,13 @@ class AsyncClient(_Common):
         reset = _ABORTED.set(aborted)
         try:
             return await fn(*args)
-        except _ffi.Error as err:
+        except _ffi.McaError as err:
             _raise(err, aborted)
+        except asyncio.CancelledError as err:
+            if isinstance(err, McaError):
+                raise
+            # asyncio cancelled this call: the core's `cancelled` kind, still a CancelledError.
+            raise cancelled() from err
         finally:
             _ABORTED.reset(reset)
 
@@ -468,28 +357,15 @@ class AsyncClient(_Common):
         return await self._call(self._core.add_csp_service, organization_id, input)
 
     async def wait_for_signature(
-        self,
-        organization_id: str,
-        *,
-        initial_interval: Optional[Seconds] = None,
-        max_interval: Optional[Seconds] = None,
-        deadline: Deadline = None,
+        self, organization_id: str, options: Optional[WaitOptions] = None
     ) -> WaitOutcome:
         """Polls until the signer accepted (``SIGNED``) or the link expired (``EXPIRED``)."""
-        poll = self._poll(initial_interval, max_interval, deadline)
-        return await self._call(self._core.wait_for_signature, organization_id, poll)
+        return await self._call(self._core.wait_for_signature, organization_id, options or WaitOptions())
 
     async def ensure_accepted(
-        self,
-        organization_id: str,
-        input: StartAttestation,
-        *,
-        wait: bool = True,
-        confirm_attempts: Optional[int] = None,
-        initial_interval: Optional[Seconds] = None,
-        max_interval: Optional[Seconds] = None,
-        deadline: Deadline = None,
+        self, organization_id: str, input: StartAttestation, options: Optional[EnsureAcceptedOptions] = None
     ) -> EnsureOutcome:
         """Makes sure the customer accepted, doing only what is missing (reuses an ongoing attestation)."""
-        options = self._ensure(wait, confirm_attempts, self._poll(initial_interval, max_interval, deadline))
-        return await self._call(self._core.ensure_accepted, organization_id, input, options)
+        return await self._call(
+            self._core.ensure_accepted, organization_id, input, options or EnsureAcceptedOptions()
+        )

@@ -14,9 +14,9 @@ def utc(value: Any) -> Any:
     """``value`` in UTC when it is an aware ``datetime``; a naive one raises ``ConfigError``."""
     if isinstance(value, _dt.datetime):
         if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
-            from ._errors import ConfigError
+            from ._errors import config_error
 
-            raise ConfigError(
+            raise config_error(
                 f"datetime {value.isoformat()} has no timezone: add one, e.g. "
                 "datetime.now(timezone.utc) or dt.replace(tzinfo=timezone.utc)"
             )

@@ -13,6 +13,7 @@ import http.client
 import time
 import urllib.error
 import urllib.request
+import asyncio
 import contextvars
 from typing import (
     Any,
@@ -62,6 +63,12 @@ def http_response(
     """An ``HttpResponse`` from a status, headers (a mapping or name/value pairs) and a body."""
     pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers or [])
     return HttpResponse(status=status, headers=[Header(name=n, value=v) for n, v in pairs], body=body)
+
+
+def _timeout(explicit: Optional[float], request: HttpRequest) -> float:
+    """The transport's own timeout when it was given one, else the request's (the client's
+    ``ClientOptions.request_timeout_ms``, default the core's ``DEFAULT_REQUEST_TIMEOUT``)."""
+    return explicit if explicit is not None else request.timeout_ms / 1000.0
 
 
 def _header_pairs(request: HttpRequest) -> List[Tuple[str, str]]:
@@ -174,18 +181,20 @@ class UrllibTransport:
     """
 
     def __init__(self, timeout: Optional[float] = None) -> None:
-        self.timeout = DEFAULT_REQUEST_TIMEOUT if timeout is None else float(timeout)
+        self._explicit = None if timeout is None else float(timeout)
+        self.timeout = DEFAULT_REQUEST_TIMEOUT if self._explicit is None else self._explicit
         self._opener = urllib.request.build_opener(_NoRedirect())
 
     def send(self, request: HttpRequest) -> HttpResponse:
         """Sends the request with ``urllib``."""
-        budget = _Budget(self.timeout, MAX_RESPONSE_BYTES)
+        timeout = _timeout(self._explicit, request)
+        budget = _Budget(timeout, MAX_RESPONSE_BYTES)
         data = request.body.encode("utf-8") if request.body is not None else None
         req = urllib.request.Request(request.url, data=data, method=request.method.name)
         for name, value in _header_pairs(request):
             req.add_header(name, value)
         try:
-            resp = self._opener.open(req, timeout=self.timeout)
+            resp = self._opener.open(req, timeout=timeout)
         except urllib.error.HTTPError as err:
             with err:
                 headers = list(err.headers.items())
@@ -221,12 +230,13 @@ class HttpxTransport:
     def __init__(self, client: Any = None, timeout: Optional[float] = None) -> None:
         import httpx
 
-        self.timeout = DEFAULT_REQUEST_TIMEOUT if timeout is None else float(timeout)
+        self._explicit = None if timeout is None else float(timeout)
+        self.timeout = DEFAULT_REQUEST_TIMEOUT if self._explicit is None else self._explicit
         self._client = client if client is not None else httpx.Client(timeout=self.timeout)
 
     def send(self, request: HttpRequest) -> HttpResponse:
         """Sends the request with httpx."""
-        budget = _Budget(self.timeout, MAX_RESPONSE_BYTES)
+        budget = _Budget(_timeout(self._explicit, request), MAX_RESPONSE_BYTES)
         with self._client.stream(
             request.method.name,
             request.url,
@@ -248,20 +258,20 @@ class AsyncHttpxTransport:
     def __init__(self, client: Any = None, timeout: Optional[float] = None) -> None:
         import httpx
 
-        self.timeout = DEFAULT_REQUEST_TIMEOUT if timeout is None else float(timeout)
+        self._explicit = None if timeout is None else float(timeout)
+        self.timeout = DEFAULT_REQUEST_TIMEOUT if self._explicit is None else self._explicit
         self._client = client if client is not None else httpx.AsyncClient(timeout=self.timeout)
 
     async def send(self, request: HttpRequest) -> HttpResponse:
         """Sends the request with httpx."""
-        import asyncio
-
         try:
-            return await asyncio.wait_for(self._exchange(request), self.timeout)
+            timeout = _timeout(self._explicit, request)
+            return await asyncio.wait_for(self._exchange(request, timeout), timeout)
         except asyncio.TimeoutError:
-            raise _timed_out(self.timeout) from None
+            raise _timed_out(timeout) from None
 
-    async def _exchange(self, request: HttpRequest) -> HttpResponse:
-        budget = _Budget(self.timeout, MAX_RESPONSE_BYTES)
+    async def _exchange(self, request: HttpRequest, timeout: float) -> HttpResponse:
+        budget = _Budget(timeout, MAX_RESPONSE_BYTES)
         async with self._client.stream(
             request.method.name,
             request.url,
@@ -309,7 +319,6 @@ class _BlockingTransportAdapter(_ffi.BlockingHttpTransport):
 
 class _AsyncTransportAdapter(_ffi.HttpTransport):
     def __init__(self, transport: Union[Transport, AsyncTransport]) -> None:
-        import asyncio
         import inspect
 
         self._transport = transport
@@ -322,6 +331,9 @@ class _AsyncTransportAdapter(_ffi.HttpTransport):
                 response: HttpResponse = await self._transport.send(request)  # type: ignore[misc]
             else:
                 response = await self._to_thread(self._transport.send, request)  # type: ignore[arg-type]
+        except asyncio.CancelledError:
+            # asyncio cancelled the exchange: the core's `cancelled` kind, never retried.
+            raise _ffi.TransportError.Cancelled("asyncio cancelled the request") from None
         except Exception as exc:  # noqa: BLE001 - classified, re-raised to the caller if not I/O
             raise _failure(exc) from None
         return _ffi.Received(response=response)

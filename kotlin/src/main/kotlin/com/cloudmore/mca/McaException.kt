@@ -3,7 +3,7 @@ package com.cloudmore.mca
 import com.cloudmore.mca.model.Problem
 import com.cloudmore.mca.model.Violation
 import java.time.Duration
-import com.cloudmore.mca.model.Exception as CoreError
+import com.cloudmore.mca.model.McaException as CoreError
 
 /**
  * The one error of the SDK. [kind] is the stable string shared by every language: `invalid`,
@@ -61,6 +61,7 @@ class McaException internal constructor(
                     )
                 is CoreError.Deadline -> simple("deadline", "deadline exceeded: ${e.reason}", e)
                 is CoreError.Config -> simple("config", "configuration error: ${e.reason}", e)
+                is CoreError.Cancelled -> simple("cancelled", "cancelled: ${e.reason}", e)
             }
 
         private fun simple(kind: String, message: String, cause: Throwable) =

@@ -330,7 +330,7 @@ fun assertError(expected: JSONObject, e: McaException) {
     }
     if (expected.has("bodyExcerpt")) {
         // The excerpt of a `decode` error lives on the generated core error (the cause).
-        val excerpt = (e.cause as? com.cloudmore.mca.model.Exception.Decode)?.bodyExcerpt
+        val excerpt = (e.cause as? com.cloudmore.mca.model.McaException.Decode)?.bodyExcerpt
         assertEquals(expected.optString("bodyExcerpt", null), excerpt, "bodyExcerpt")
     }
     if (expected.has("pointers")) {

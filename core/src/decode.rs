@@ -1,98 +1,27 @@
-//! Error bodies: RFC 9457 problem details, Cloudmore's legacy shapes and non-JSON pages, all mapped
-//! into [`Problem`] and from there into [`Error`].
+//! Reading error bodies: RFC 9457 problem details, Cloudmore's legacy shapes and non-JSON pages, all
+//! parsed into a [`Problem`] and from there into a [`McaError`]; and the `Retry-After` header.
 
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Violation};
+use crate::error::{reason_phrase, McaError, Problem, Violation};
 use crate::http::HttpResponse;
-use crate::redact::{html_title, is_html, scrub_secrets};
+use crate::redact::{excerpt, html_title, is_html, scrub_secrets, EXCERPT_CHARS};
 use crate::timestamp::Timestamp;
 
-/// Longest body excerpt kept in errors, in characters.
-pub const EXCERPT_CHARS: usize = 300;
-
-/// Problem details of an error response, normalised from whatever shape the server sent.
-#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
-pub struct Problem {
-    /// HTTP status of the response (the body's `status` is ignored when it disagrees).
-    pub status: u16,
-    /// `type` URI; `about:blank` when absent.
-    #[serde(rename = "type")]
-    pub type_uri: String,
-    /// Short summary.
-    pub title: Option<String>,
-    /// Explanation of this occurrence (for non-JSON bodies: an excerpt of the body).
-    pub detail: Option<String>,
-    /// URI of this occurrence.
-    pub instance: Option<String>,
-    /// Cloudmore error code extension.
-    pub code: Option<String>,
-    /// Field errors with RFC 6901 pointers.
-    pub errors: Vec<Violation>,
-    /// `traceId` extension.
-    pub trace_id: Option<String>,
-    /// From `Retry-After`, when sent.
-    #[serde(with = "crate::model::opt_millis", rename = "retryAfterMs")]
-    #[cfg_attr(feature = "wasm", tsify(type = "number | null"))]
-    pub retry_after: Option<Duration>,
-    /// Other members of the problem object, as a JSON object text (`{}` when none).
-    pub extensions: String,
-}
-
-impl Problem {
-    /// One line: title, detail and code.
-    pub fn summary(&self) -> String {
-        let mut parts: Vec<String> = Vec::new();
-        if let Some(t) = &self.title {
-            parts.push(t.clone());
-        }
-        if let Some(d) = &self.detail {
-            parts.push(d.clone());
-        }
-        if let Some(c) = &self.code {
-            parts.push(format!("[{c}]"));
-        }
-        for e in &self.errors {
-            parts.push(format!("{}: {}", e.pointer, e.detail));
-        }
-        if parts.is_empty() {
-            parts.push(reason_phrase(self.status).to_string());
-        }
-        parts.join(" — ")
-    }
-
-    /// A problem made on the client side (no body was parsed).
-    pub fn synthetic(status: u16, code: &str, detail: &str) -> Self {
-        Problem {
-            status,
-            type_uri: "about:blank".into(),
-            title: Some(reason_phrase(status).into()),
-            detail: Some(detail.into()),
-            code: Some(code.into()),
-            extensions: "{}".into(),
-            ..Problem::default()
-        }
-    }
-}
-
-/// Maps an error response to the right [`Error`] kind (`unauthorized`, `forbidden`, `rate_limited`,
+/// Maps an error response to the right [`McaError`] kind (`unauthorized`, `forbidden`, `rate_limited`,
 /// `api`), parsing any body shape the API is known to send.
-pub fn error_from_response(resp: &HttpResponse, now: Timestamp) -> Error {
+pub fn error_from_response(resp: &HttpResponse, now: Timestamp) -> McaError {
     let problem = parse_problem(resp, now);
     match resp.status {
-        401 => Error::Unauthorized { problem },
-        403 => Error::Forbidden { problem },
-        429 => Error::RateLimited {
+        401 => McaError::Unauthorized { problem },
+        403 => McaError::Forbidden { problem },
+        429 => McaError::RateLimited {
             retry_after: problem.retry_after,
             problem,
         },
-        _ => Error::Api { problem },
+        _ => McaError::Api { problem },
     }
 }
 
@@ -125,29 +54,6 @@ pub fn parse_problem(resp: &HttpResponse, now: Timestamp) -> Problem {
 /// member of a problem.
 fn scrub(problem: Problem) -> Problem {
     problem.map_text(scrub_secrets)
-}
-
-impl Problem {
-    /// The problem with `f` applied to every text member (for redaction).
-    pub(crate) fn map_text(mut self, f: impl Fn(&str) -> String) -> Problem {
-        let on = |text: &mut Option<String>| {
-            if let Some(t) = text.as_mut() {
-                *t = f(t);
-            }
-        };
-        on(&mut self.title);
-        on(&mut self.detail);
-        on(&mut self.instance);
-        on(&mut self.code);
-        on(&mut self.trace_id);
-        self.type_uri = f(&self.type_uri);
-        self.extensions = f(&self.extensions);
-        for v in &mut self.errors {
-            v.detail = f(&v.detail);
-            v.pointer = f(&v.pointer);
-        }
-        self
-    }
 }
 
 fn str_of(map: &Map<String, Value>, key: &str) -> Option<String> {
@@ -390,17 +296,6 @@ fn strip_tags(html: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// At most `max` characters of `text`, with `…` when cut.
-pub fn excerpt(text: &str, max: usize) -> String {
-    let mut chars = text.chars();
-    let head: String = chars.by_ref().take(max).collect();
-    if chars.next().is_some() {
-        format!("{head}…")
-    } else {
-        head
-    }
-}
-
 /// `Retry-After`: delta seconds or an HTTP-date (delay from `now`, zero if past).
 pub fn retry_after(value: &str, now: Timestamp) -> Option<Duration> {
     let value = value.trim();
@@ -412,30 +307,6 @@ pub fn retry_after(value: &str, now: Timestamp) -> Option<Duration> {
         time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc2822).ok()?;
     let at = Timestamp::from_unix_millis(date.unix_timestamp().checked_mul(1000)?)?;
     Some(at.since(now))
-}
-
-/// Standard reason phrase for a status.
-pub fn reason_phrase(status: u16) -> &'static str {
-    match status {
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        408 => "Request Timeout",
-        409 => "Conflict",
-        410 => "Gone",
-        415 => "Unsupported Media Type",
-        422 => "Unprocessable Content",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        s if s >= 500 => "Server Error",
-        s if s >= 400 => "Client Error",
-        _ => "Unexpected Status",
-    }
 }
 
 #[cfg(test)]
