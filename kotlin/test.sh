@@ -31,8 +31,11 @@ trap 'rm -rf "$tmp"' EXIT
 cargo run -q -p bindings-uniffi --bin uniffi-bindgen -- generate --no-format \
   --library "$lib" --language kotlin --config "$here/uniffi.toml" --out-dir "$tmp/gen" >/dev/null
 # Replace the generated sources only when they changed, so Maven does not recompile needlessly.
+# When they changed, drop the compiled classes too: a class whose source is gone (a renamed
+# generated type) would otherwise stay on the test classpath.
 if ! diff -rq "$tmp/gen" "$gen" >/dev/null 2>&1; then
-  rm -rf "$gen" && mkdir -p "$(dirname "$gen")" && cp -r "$tmp/gen" "$gen"
+  rm -rf "$gen" "$here/target/classes" "$here/target/test-classes"
+  mkdir -p "$(dirname "$gen")" && cp -r "$tmp/gen" "$gen"
 fi
 
 # 2. The native library as a JNA resource.

@@ -109,7 +109,7 @@ def test_error_members_come_from_the_core_view() -> None:
     with pytest.raises(mca.InvalidError) as info:
         client.get_attestation("not-a-guid")
     err = info.value
-    assert err.view == _ffi.error_view(_ffi.McaError.Invalid(err.view.violations))
+    assert err.view == _ffi.error_view(_ffi.CoreError.Invalid(err.view.violations))
     assert str(err) == err.view.message and err.violations == err.view.violations
     assert [v.pointer for v in err.violations] == ["/organizationId"]
 

@@ -64,7 +64,7 @@ def _raise(err: BaseException, aborted: List[BaseException]) -> NoReturn:
     if aborted:
         original = aborted[0]
         raise original.with_traceback(original.__traceback__) from None
-    if isinstance(err, _ffi.McaError):
+    if isinstance(err, _ffi.CoreError):
         raise core_error(err) from None
     raise err
 
@@ -101,7 +101,7 @@ class _Common:
         reset = _ABORTED.set(aborted)
         try:
             return fn(*args)
-        except _ffi.McaError as err:
+        except _ffi.CoreError as err:
             _raise(err, aborted)
         finally:
             _ABORTED.reset(reset)
@@ -316,7 +316,7 @@ class AsyncClient(_Common):
         reset = _ABORTED.set(aborted)
         try:
             return await fn(*args)
-        except _ffi.McaError as err:
+        except _ffi.CoreError as err:
             _raise(err, aborted)
         except asyncio.CancelledError as err:
             if isinstance(err, McaError):

@@ -117,8 +117,8 @@ def from_view(view: ErrorView) -> McaError:
     return _BY_KIND.get(view.kind, McaError)(view)
 
 
-def core_error(err: _ffi.McaError) -> McaError:
-    """The public exception for a core error (``mca_attestation._ffi.McaError.*``)."""
+def core_error(err: _ffi.CoreError) -> McaError:
+    """The public exception for a core error (``mca_attestation._ffi.CoreError.*``)."""
     return from_view(_ffi.error_view(err))
 
 
@@ -129,5 +129,5 @@ def cancelled() -> McaError:
 
 def config_error(message: str) -> McaError:
     """A ``config`` error raised by the Python layer itself (a naive datetime)."""
-    view = _ffi.error_view(_ffi.McaError.Config(message))
+    view = _ffi.error_view(_ffi.CoreError.Config(message))
     return from_view(view)

@@ -2,6 +2,9 @@ package com.cloudmore.mca
 
 import com.cloudmore.mca.ffi.coreVersion
 import com.cloudmore.mca.model.ClientAuth
+import com.cloudmore.mca.model.ClientOptions
+import com.cloudmore.mca.model.EnsureAcceptedOptions
+import com.cloudmore.mca.model.WaitOptions
 import com.cloudmore.mca.model.Credentials
 import com.cloudmore.mca.model.HttpRequest
 import com.cloudmore.mca.model.HttpResponse
@@ -61,20 +64,20 @@ class VectorsTest {
         return HttpResponse(j.getInt("status").toUShort(), headers, j.optString("body", ""))
     }
 
-    private fun config(j: JSONObject?, auth: McaAuth): McaClientOptions =
-        McaClientOptions(
-            baseUrl = j?.optString("baseUrl", null) ?: "https://api.example.test/",
+    private fun config(j: JSONObject?, auth: TestAuth): ClientOptions =
+        auth.options(
+            url = j?.optString("baseUrl", null) ?: "https://api.example.test/",
             resellerId = j?.optString("resellerId", null) ?: "11111111-1111-4111-8111-111111111111",
-            auth = auth,
-            userAgentExtra = j?.optString("userAgentExtra", null),
+        ).copy(
+            userAgent = j?.optString("userAgentExtra", null),
             correlationId = j?.optString("correlationId", null),
         )
 
-    private fun authOf(j: JSONObject?): McaAuth {
-        if (j == null) return McaAuth.Token("vector-token")
-        if (j.has("token")) return McaAuth.Token(j.getString("token"))
+    private fun authOf(j: JSONObject?): TestAuth {
+        if (j == null) return TestAuth.Token("vector-token")
+        if (j.has("token")) return TestAuth.Token(j.getString("token"))
         val c = j.getJSONObject("credentials")
-        return McaAuth.Password(credentialsOf(c))
+        return TestAuth.Password(credentialsOf(c))
     }
 
     private fun credentialsOf(c: JSONObject) =
@@ -117,10 +120,10 @@ class VectorsTest {
             val outcome: Result<Any?> =
                 if (kind == "base_url") {
                     runCatching {
-                        api(mode, config(JSONObject().put("baseUrl", case.getString("input")), McaAuth.None), refuse(), clock).use { it.baseUrl }
+                        api(mode, config(JSONObject().put("baseUrl", case.getString("input")), TestAuth.None), refuse(), clock).use { it.baseUrl }
                     }
                 } else {
-                    api(mode, config(null, McaAuth.None), refuse(), clock).use { api ->
+                    api(mode, config(null, TestAuth.None), refuse(), clock).use { api ->
                         runCatching {
                             when (kind) {
                                 "start_attestation" -> toJson(api.validateStartAttestation(startInputOf(case.getJSONObject("input"))), omitNulls = true)
@@ -210,7 +213,7 @@ class VectorsTest {
                 }
             val clock = FakeClock(nowOf(doc, case))
             val op = case.getString("op")
-            val auth = if (op == "token") McaAuth.Password(credentialsOf(doc.getJSONObject("credentials"))) else McaAuth.Token("vector-token")
+            val auth = if (op == "token") TestAuth.Password(credentialsOf(doc.getJSONObject("credentials"))) else TestAuth.Token("vector-token")
             val outcome =
                 api(mode, config(null, auth), transport, clock).use { api ->
                     runBlocking { runCatching { call(api, op, doc.getString("org"), null, doc) } }
@@ -264,26 +267,32 @@ class VectorsTest {
                 }
             val events = Collections.synchronizedList(mutableListOf<String>())
             val o = case.optJSONObject("options") ?: JSONObject()
-            val start = nowOf(doc, case)
-            val poll =
-                McaOptions.poll(
-                    initialInterval = Duration.ofMillis(o.optLong("initialIntervalMs", 2000)),
-                    maxInterval = Duration.ofMillis(o.optLong("maxIntervalMs", 30000)),
-                    deadline = if (o.has("deadlineMs")) start.plusMillis(o.getLong("deadlineMs")) else null,
+            // The vectors' option names map onto the core's WaitOptions / EnsureAcceptedOptions.
+            val wait =
+                WaitOptions(
+                    deadlineMs = if (o.has("deadlineMs")) o.getLong("deadlineMs") else null,
+                    pollIntervalMs = if (o.has("initialIntervalMs")) o.getLong("initialIntervalMs") else null,
+                    maxPollIntervalMs = if (o.has("maxIntervalMs")) o.getLong("maxIntervalMs") else null,
                 )
             val org = case.optString("org", doc.getString("org"))
             val input = startInputOf(case.optJSONObject("input") ?: doc.getJSONObject("input"))
             val outcome =
-                api(mode, config(case.optJSONObject("config"), McaAuth.Token("vector-token")), transport, clock, { events += eventType(it) }).use { api ->
+                api(mode, config(case.optJSONObject("config"), TestAuth.Token("vector-token")), transport, clock, { events += eventType(it) }).use { api ->
                     runBlocking {
                         runCatching {
                             when (val flow = case.getString("flow")) {
-                                "wait_for_signature" -> api.waitForSignature(org, poll)
+                                "wait_for_signature" -> api.waitForSignature(org, wait)
                                 "ensure_accepted" ->
                                     api.ensureAccepted(
                                         org,
                                         input,
-                                        McaOptions.ensure(wait = o.optBoolean("wait", true), poll = poll, confirmAttempts = o.optInt("confirmAttempts", 5)),
+                                        EnsureAcceptedOptions(
+                                            wait = if (o.has("wait")) o.getBoolean("wait") else null,
+                                            confirmAttempts = if (o.has("confirmAttempts")) o.getInt("confirmAttempts") else null,
+                                            deadlineMs = wait.deadlineMs,
+                                            pollIntervalMs = wait.pollIntervalMs,
+                                            maxPollIntervalMs = wait.maxPollIntervalMs,
+                                        ),
                                     )
                                 else -> error("unknown flow $flow")
                             }
