@@ -420,8 +420,8 @@ pub fn validate(ctx: &Context, args: ValidateArgs) -> Result<(), Failure> {
     let value: Value = input::read_json(&args.file)?;
     let kind = args.kind.unwrap_or_else(|| detect(&value));
     let now = match &args.now {
-        Some(text) => Timestamp::parse_rfc3339(text)
-            .map_err(|e| Failure::input(format!("--now {text:?}: {e}")))?,
+        // The core's rule for a caller's clock: a bad one is a `config` error, never a default.
+        Some(text) => mca_attestation::validate::now(text)?,
         None => Timestamp::from_system_time(SystemTime::now()),
     };
     let (name, verdict) = match kind {
@@ -462,7 +462,7 @@ pub fn validate(ctx: &Context, args: ValidateArgs) -> Result<(), Failure> {
                     if violations.len() == 1 { "" } else { "s" }
                 );
                 for v in &violations {
-                    println!("  {}: {}", display_pointer(&v.pointer), v.detail);
+                    println!("  {}: {}", display_pointer(v.pointer.as_deref()), v.detail);
                 }
             }
             Err(Failure::Silent(crate::exit::INVALID))

@@ -221,7 +221,7 @@ fn skip_row(id: &str, line: u64, kind: &str, message: String) -> EnsureRow {
 fn violations_text(violations: &[Violation]) -> String {
     violations
         .iter()
-        .map(|v| format!("{}: {}", display_pointer(&v.pointer), v.detail))
+        .map(|v| format!("{}: {}", display_pointer(v.pointer.as_deref()), v.detail))
         .collect::<Vec<_>>()
         .join("; ")
 }

@@ -1,6 +1,6 @@
 //! Exit codes, mapped from the core's error kinds in this one place, and how failures are shown.
 
-use mca_attestation::McaError;
+use mca_attestation::{ErrorView, McaError};
 use serde_json::json;
 
 /// Success.
@@ -90,7 +90,7 @@ impl Failure {
                     if violations.len() == 1 { "" } else { "s" }
                 );
                 for v in violations {
-                    eprintln!("  {}: {}", display_pointer(&v.pointer), v.detail);
+                    eprintln!("  {}: {}", display_pointer(v.pointer.as_deref()), v.detail);
                 }
             }
             Failure::Core(e) => {
@@ -113,43 +113,19 @@ impl Failure {
     }
 }
 
-/// An error as flat JSON for scripts: `kind`, `message`, and where known `status`, `code`, `title`,
-/// `detail`, `traceId`, `retryAfterMs`, `violations` (`{pointer, detail}`), `bodyExcerpt`.
+/// An error as flat JSON for scripts: the core's [`ErrorView`] (`kind`, `message`, `status`, `code`,
+/// `title`, `detail`, `violations` (`{pointer, detail}`), `retryAfterMs`, `traceId`, `bodyExcerpt`,
+/// `problem`; `null` where absent), the same members as every binding's error.
 pub fn error_json(e: &McaError) -> serde_json::Value {
-    let mut out = serde_json::Map::new();
-    out.insert("kind".into(), json!(e.kind()));
-    out.insert("message".into(), json!(e.to_string()));
-    if let Some(status) = e.status() {
-        out.insert("status".into(), json!(status));
-    }
-    if let Some(p) = e.problem() {
-        for (key, value) in [
-            ("code", &p.code),
-            ("title", &p.title),
-            ("detail", &p.detail),
-            ("traceId", &p.trace_id),
-        ] {
-            if let Some(v) = value {
-                out.insert(key.into(), json!(v));
-            }
-        }
-    }
-    if let Some(d) = e.retry_after() {
-        out.insert("retryAfterMs".into(), json!(d.as_millis() as u64));
-    }
-    out.insert("violations".into(), json!(e.violations()));
-    if let McaError::Decode { body_excerpt, .. } = e {
-        out.insert("bodyExcerpt".into(), json!(body_excerpt));
-    }
-    serde_json::Value::Object(out)
+    serde_json::to_value(ErrorView::from(e)).unwrap_or_else(|_| json!({"kind": e.kind()}))
 }
 
-/// A pointer for display (`(document)` for the whole document).
-pub fn display_pointer(pointer: &str) -> &str {
-    if pointer.is_empty() {
-        "(document)"
-    } else {
-        pointer
+/// A pointer for display (`(document)` for the whole document, `(general)` for none).
+pub fn display_pointer(pointer: Option<&str>) -> &str {
+    match pointer {
+        None => "(general)",
+        Some("") => "(document)",
+        Some(pointer) => pointer,
     }
 }
 

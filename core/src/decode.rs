@@ -118,20 +118,30 @@ fn error_item(item: &Value) -> Option<Violation> {
                 .or_else(|| str_of(o, "message"))
                 .or_else(|| str_of(o, "errorMessage"))
                 .unwrap_or_default();
-            let pointer = str_of(o, "pointer")
-                .or_else(|| str_of(o, "field").map(|f| field_to_pointer(&f)))
-                .unwrap_or_default();
-            Some(Violation::new(pointer, detail))
+            let pointer =
+                str_of(o, "pointer").or_else(|| str_of(o, "field").map(|f| field_to_pointer(&f)));
+            Some(Violation {
+                pointer: pointer.filter(|p| !p.is_empty()),
+                detail,
+            })
         }
-        Value::String(s) => Some(Violation::new("", s.clone())),
+        Value::String(s) => Some(Violation::general(s.clone())),
         _ => None,
+    }
+}
+
+/// A violation of `field` (a server's field name), or one with no pointer when there is no field.
+fn field_violation(field: Option<&str>, detail: String) -> Violation {
+    match field.map(field_to_pointer).filter(|p| !p.is_empty()) {
+        Some(pointer) => Violation::new(pointer, detail),
+        None => Violation::general(detail),
     }
 }
 
 fn model_state_errors(map: &Map<String, Value>) -> Vec<Violation> {
     let mut out = Vec::new();
     for (field, messages) in map {
-        let pointer = field_to_pointer(field);
+        let field = Some(field.as_str());
         match messages {
             Value::Array(list) => {
                 for m in list {
@@ -139,11 +149,11 @@ fn model_state_errors(map: &Map<String, Value>) -> Vec<Violation> {
                         .as_str()
                         .map(str::to_string)
                         .unwrap_or_else(|| m.to_string());
-                    out.push(Violation::new(pointer.clone(), detail));
+                    out.push(field_violation(field, detail));
                 }
             }
-            Value::String(s) => out.push(Violation::new(pointer.clone(), s.clone())),
-            other => out.push(Violation::new(pointer.clone(), other.to_string())),
+            Value::String(s) => out.push(field_violation(field, s.clone())),
+            other => out.push(field_violation(field, other.to_string())),
         }
     }
     out
@@ -179,6 +189,7 @@ fn from_legacy_list(items: &[Value]) -> Problem {
         ..Problem::default()
     };
     let mut details = Vec::new();
+    let mut numeric: Option<Value> = None;
     for item in items {
         let Value::Object(o) = item else {
             if let Some(s) = item.as_str() {
@@ -186,21 +197,36 @@ fn from_legacy_list(items: &[Value]) -> Problem {
             }
             continue;
         };
+        // The symbolic name is the code (as in RFC 9457 bodies); the numeric one is kept as the
+        // extension `errorCode`.
         if problem.code.is_none() {
-            problem.code = str_of(o, "errorCode");
+            problem.code = str_of(o, "errorName");
         }
-        if problem.title.is_none() {
-            problem.title = str_of(o, "errorName");
+        if let Some(number) = o.get("errorCode").filter(|_| numeric.is_none()) {
+            numeric = Some(number.clone());
         }
         if let Some(msg) = str_of(o, "errorMessage") {
-            problem.errors.push(Violation::new(
-                str_of(o, "field")
-                    .map(|f| field_to_pointer(&f))
-                    .unwrap_or_default(),
-                msg.clone(),
-            ));
+            let field = str_of(o, "field");
+            problem
+                .errors
+                .push(field_violation(field.as_deref(), msg.clone()));
             details.push(msg);
         }
+    }
+    match (&problem.code, numeric) {
+        (None, Some(number)) => {
+            problem.code = Some(
+                number
+                    .as_str()
+                    .map_or_else(|| number.to_string(), str::to_string),
+            )
+        }
+        (Some(_), Some(number)) => {
+            let mut ext = Map::new();
+            ext.insert("errorCode".into(), number);
+            problem.extensions = Value::Object(ext).to_string();
+        }
+        _ => {}
     }
     if !details.is_empty() {
         problem.detail = Some(details.join("; "));

@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Violation {
-    /// RFC 6901 JSON pointer, e.g. `/signer/emailAddress`.
-    pub pointer: String,
+    /// RFC 6901 JSON pointer, e.g. `/signer/emailAddress` (`""` is the whole document); none when
+    /// the server's message names no field.
+    pub pointer: Option<String>,
     /// Human-readable explanation.
     pub detail: String,
 }
@@ -20,11 +21,32 @@ impl Violation {
     /// A violation at `pointer`.
     pub fn new(pointer: impl Into<String>, detail: impl Into<String>) -> Self {
         Self {
-            pointer: pointer.into(),
+            pointer: Some(pointer.into()),
+            detail: detail.into(),
+        }
+    }
+
+    /// A violation that names no field (a server message without one).
+    pub fn general(detail: impl Into<String>) -> Self {
+        Self {
+            pointer: None,
             detail: detail.into(),
         }
     }
 }
+
+impl std::fmt::Display for Violation {
+    /// `pointer: detail`, or the detail alone when there is no pointer.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.pointer {
+            Some(pointer) => write!(f, "{pointer}: {}", self.detail),
+            None => f.write_str(&self.detail),
+        }
+    }
+}
+
+/// The message of [`McaError::cancelled`].
+pub const CANCELLED: &str = "the call was cancelled by the caller";
 
 /// Every failure the SDK reports. [`McaError::kind`] gives the stable string used by all bindings.
 ///
@@ -109,7 +131,7 @@ pub enum McaError {
 fn summarize(violations: &[Violation]) -> String {
     violations
         .iter()
-        .map(|v| format!("{}: {}", v.pointer, v.detail))
+        .map(Violation::to_string)
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -190,12 +212,20 @@ impl McaError {
         }
     }
 
-    /// A `cancelled` error: every binding maps its native cancellation (AbortSignal, asyncio
-    /// `CancelledError`, coroutine `CancellationException`) to it.
-    pub fn cancelled(message: impl Into<String>) -> Self {
+    /// The `cancelled` error every binding maps its native cancellation to (AbortSignal, asyncio
+    /// `CancelledError`, coroutine `CancellationException`), with the message [`CANCELLED`]; the
+    /// binding keeps its native reason as the cause where the language has one.
+    pub fn cancelled() -> Self {
         McaError::Cancelled {
-            message: message.into(),
+            message: CANCELLED.into(),
         }
+    }
+
+    /// The `transport` error of a request that took longer than its `timeout_ms`
+    /// ([`crate::HttpRequest::timeout_ms`]): `request timed out after N ms`, the same in every
+    /// binding.
+    pub fn timed_out(timeout_ms: i64) -> Self {
+        McaError::transport(format!("request timed out after {timeout_ms} ms"))
     }
 
     /// The error's own message, for the kinds that carry one instead of a problem or violations.
@@ -400,7 +430,7 @@ impl Problem {
             parts.push(format!("[{c}]"));
         }
         for e in &self.errors {
-            parts.push(format!("{}: {}", e.pointer, e.detail));
+            parts.push(e.to_string());
         }
         if parts.is_empty() {
             parts.push(reason_phrase(self.status).to_string());
@@ -439,7 +469,7 @@ impl Problem {
         self.extensions = f(&self.extensions);
         for v in &mut self.errors {
             v.detail = f(&v.detail);
-            v.pointer = f(&v.pointer);
+            v.pointer = v.pointer.as_deref().map(&f);
         }
         self
     }

@@ -96,7 +96,10 @@ mod tests {
         ] {
             let err = ResellerId::parse(bad).unwrap_err();
             assert_eq!(err.kind(), "invalid");
-            assert_eq!(err.violations().first().unwrap().pointer, "/resellerId");
+            assert_eq!(
+                err.violations().first().unwrap().pointer.as_deref(),
+                Some("/resellerId")
+            );
         }
     }
 }

@@ -262,6 +262,17 @@ pub fn add_csp_service(input: &AddCspService, now: Timestamp) -> Result<AddCspSe
 /// Practical e-mail syntax within RFC 5321's limits: an unquoted RFC 5322 local part of at most
 /// 64 octets, an RFC 1123 host name (ASCII letters, digits and hyphens, labels of at most 63, a
 /// top-level label that is not all digits, no IP literal), at most 254 octets in all, and no
+/// The caller's clock for the validators (`now` given as text, e.g. by JavaScript or the CLI): an
+/// RFC 3339 date-time (UTC when it has no offset). Anything else is a `config` error rather than a silent default.
+pub fn now(text: &str) -> Result<Timestamp, McaError> {
+    Timestamp::parse(text).map_err(|_| {
+        McaError::config(format!(
+            "now {:?} is not an RFC 3339 date-time (e.g. 2026-11-25T12:00:00Z)",
+            crate::redact::excerpt(text, 40)
+        ))
+    })
+}
+
 /// spaces, control or invisible characters.
 pub fn is_practical_email(text: &str) -> bool {
     email::check(text).is_ok()

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use mca_attestation::McaError;
+use mca_attestation::{ErrorView, McaError};
 use serde_json::Value;
 
 /// Loads tests/vectors/<name>.
@@ -15,70 +15,72 @@ pub fn load(name: &str) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// Checks an error against an error expectation (see tests/vectors/README.md).
+/// The members of the flat error view that an expectation fixes whether it lists them or not:
+/// an absent one must be `null` (tests/vectors/README.md).
+pub const NULL_UNLESS_GIVEN: [&str; 6] = [
+    "status",
+    "code",
+    "title",
+    "detail",
+    "retryAfterMs",
+    "traceId",
+];
+
+/// Checks an error against an error expectation (see tests/vectors/README.md): the core's flat
+/// view ([`ErrorView`], what every binding's error is built from), field by field.
 pub fn check_error(err: &McaError, want: &Value) -> Result<(), String> {
+    check_view(&serde_json::to_value(ErrorView::from(err)).unwrap(), want)
+}
+
+/// Checks a flat error view in its JSON form (camelCase members) against an error expectation.
+pub fn check_view(got: &Value, want: &Value) -> Result<(), String> {
     let mut problems = Vec::new();
-    let kind = want["kind"].as_str().unwrap_or_default();
-    if err.kind() != kind {
-        problems.push(format!("kind {} != {kind} ({err})", err.kind()));
+    let message = got["message"].as_str().unwrap_or_default();
+    if got["kind"] != want["kind"] {
+        problems.push(format!(
+            "kind {} != {} ({message})",
+            got["kind"], want["kind"]
+        ));
     }
-    let problem = err.problem();
-    let body_excerpt = match err {
-        McaError::Decode { body_excerpt, .. } => Some(Value::from(body_excerpt.clone())),
-        _ => None,
-    };
-    let fields: [(&str, Option<Value>); 7] = [
-        ("status", err.status().map(Value::from)),
-        (
-            "code",
-            problem.and_then(|p| p.code.clone()).map(Value::from),
-        ),
-        (
-            "title",
-            problem.and_then(|p| p.title.clone()).map(Value::from),
-        ),
-        (
-            "detail",
-            problem.and_then(|p| p.detail.clone()).map(Value::from),
-        ),
-        (
-            "traceId",
-            problem.and_then(|p| p.trace_id.clone()).map(Value::from),
-        ),
-        (
-            "retryAfterMs",
-            err.retry_after().map(|d| Value::from(d.as_millis() as u64)),
-        ),
-        ("bodyExcerpt", body_excerpt),
-    ];
-    for (key, got) in fields {
+    for key in NULL_UNLESS_GIVEN {
+        let expected = want.get(key).unwrap_or(&Value::Null);
+        let actual = got.get(key).unwrap_or(&Value::Null);
+        if actual != expected {
+            problems.push(format!("{key} {actual} != {expected}"));
+        }
+    }
+    for key in ["message", "bodyExcerpt"] {
         if let Some(expected) = want.get(key) {
-            if got.as_ref() != Some(expected) {
-                problems.push(format!("{key} {got:?} != {expected}"));
+            if got.get(key) != Some(expected) {
+                problems.push(format!("{key} {} != {expected}", got[key]));
             }
         }
     }
-    let violations = err.violations();
-    if let Some(pointers) = want.get("pointers") {
-        let got: Vec<Value> = violations
-            .iter()
-            .map(|v| Value::from(v.pointer.clone()))
-            .collect();
-        if &Value::Array(got.clone()) != pointers {
-            problems.push(format!(
-                "pointers {} != {pointers} (details: {:?})",
-                Value::Array(got),
-                violations
-                    .iter()
-                    .map(|v| v.detail.as_str())
-                    .collect::<Vec<_>>()
-            ));
+    let violations = got["violations"].as_array().cloned().unwrap_or_default();
+    match (want.get("violations"), want.get("pointers")) {
+        (Some(expected), _) => {
+            if &Value::Array(violations.clone()) != expected {
+                problems.push(format!(
+                    "violations {} != {expected}",
+                    Value::Array(violations)
+                ));
+            }
         }
-    }
-    if let Some(expected) = want.get("violations") {
-        let got = serde_json::to_value(&violations).unwrap_or_default();
-        if &got != expected {
-            problems.push(format!("violations {got} != {expected}"));
+        (None, Some(pointers)) => {
+            let got_pointers: Vec<Value> =
+                violations.iter().map(|v| v["pointer"].clone()).collect();
+            if &Value::Array(got_pointers.clone()) != pointers {
+                problems.push(format!(
+                    "pointers {} != {pointers} (violations: {})",
+                    Value::Array(got_pointers),
+                    Value::Array(violations)
+                ));
+            }
+        }
+        (None, None) => {
+            if !violations.is_empty() {
+                problems.push(format!("violations {} != []", Value::Array(violations)));
+            }
         }
     }
     if problems.is_empty() {
@@ -145,6 +147,9 @@ pub struct FakePlatform {
     pub answers: RefCell<VecDeque<Answer>>,
     /// When set, every request gets this response (answers are ignored).
     pub always: Option<HttpResponse>,
+    /// When set, every request fails this way (responses.json `transport`): `timeout` (the
+    /// request's `timeout_ms` elapsed) or `cancel` (the caller cancelled).
+    pub always_fail: Option<String>,
     pub sent: RefCell<Vec<HttpRequest>>,
     pub sleeps: RefCell<Vec<Duration>>,
     pub events: RefCell<Vec<FlowEvent>>,
@@ -156,6 +161,7 @@ impl FakePlatform {
             clock: RefCell::new(now),
             answers: RefCell::new(answers.into()),
             always: None,
+            always_fail: None,
             sent: RefCell::new(Vec::new()),
             sleeps: RefCell::new(Vec::new()),
             events: RefCell::new(Vec::new()),
@@ -168,7 +174,16 @@ impl Platform for FakePlatform {
     type SleepFuture = Ready<()>;
 
     fn send(&self, request: HttpRequest) -> Self::SendFuture {
+        let timeout_ms = request.timeout_ms;
         self.sent.borrow_mut().push(request);
+        match self.always_fail.as_deref() {
+            Some("timeout") => return ready(Err(McaError::timed_out(timeout_ms))),
+            Some("cancel") => return ready(Err(McaError::cancelled())),
+            Some(other) => {
+                return ready(Err(McaError::config(format!("unknown transport {other}"))))
+            }
+            None => {}
+        }
         if let Some(r) = &self.always {
             return ready(Ok(r.clone()));
         }
@@ -226,6 +241,9 @@ pub fn session(config: Option<&Value>, auth: Option<&Value>) -> Result<Session, 
     if let Some(c) = config {
         cfg.correlation_id = c["correlationId"].as_str().map(str::to_string);
         cfg.user_agent_extra = c["userAgentExtra"].as_str().map(str::to_string);
+    }
+    if let Some(ms) = config.and_then(|c| c["requestTimeoutMs"].as_u64()) {
+        cfg.request_timeout = Duration::from_millis(ms);
     }
     let auth = match auth {
         Some(a) if a.get("credentials").is_some() => {
