@@ -54,12 +54,13 @@ pub enum TransportError {
         message: String,
     },
     /// The host's native cancellation (asyncio cancel, coroutine cancel, thread interrupt): the
-    /// flow stops at once, as the core's `cancelled` kind.
-    #[error("{message}")]
-    Cancelled {
-        /// What the host reported.
-        message: String,
-    },
+    /// flow stops at once, as the core's `cancelled` kind (with the core's message).
+    #[error("cancelled")]
+    Cancelled,
+    /// No complete response within the request's `timeout_ms`: the core's `transport` error
+    /// "request timed out after N ms" (retried where that is safe).
+    #[error("timed out")]
+    TimedOut,
 }
 
 impl From<uniffi::UnexpectedUniFFICallbackError> for TransportError {
@@ -71,13 +72,15 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for TransportError {
 }
 
 impl TransportError {
-    fn into_core(self) -> McaError {
+    /// The core error for this failure of a request whose timeout was `timeout_ms`.
+    fn into_core(self, timeout_ms: i64) -> McaError {
         match self {
             TransportError::Failed { message } => McaError::Transport { message },
             TransportError::Aborted { message } => McaError::Config {
                 message: format!("transport aborted: {message}"),
             },
-            TransportError::Cancelled { message } => McaError::cancelled(message),
+            TransportError::Cancelled => McaError::cancelled(),
+            TransportError::TimedOut => McaError::timed_out(timeout_ms),
         }
     }
 }
@@ -171,12 +174,13 @@ impl Platform for AsyncHost {
 
     fn send(&self, request: HttpRequest) -> Self::SendFuture {
         let transport = Arc::clone(&self.transport);
+        let timeout_ms = request.timeout_ms;
         Box::pin(async move {
             transport
                 .send(request)
                 .await
                 .map(|received| received.response)
-                .map_err(TransportError::into_core)
+                .map_err(|e| e.into_core(timeout_ms))
                 .and_then(within_cap)
         })
     }
@@ -209,10 +213,11 @@ impl Platform for BlockingHost {
     type SleepFuture = std::future::Ready<()>;
 
     fn send(&self, request: HttpRequest) -> Self::SendFuture {
+        let timeout_ms = request.timeout_ms;
         std::future::ready(
             self.transport
                 .send(request)
-                .map_err(TransportError::into_core)
+                .map_err(|e| e.into_core(timeout_ms))
                 .and_then(within_cap),
         )
     }
@@ -585,6 +590,26 @@ pub fn error_view(error: McaError) -> ErrorView {
 /// The `cancelled` error's view for a host's native cancellation (asyncio cancel, coroutine
 /// cancel) that happened outside the core, so every language reports it the same way.
 #[uniffi::export]
-pub fn cancelled_view(message: String) -> ErrorView {
-    ErrorView::from(&McaError::cancelled(message))
+pub fn cancelled_view() -> ErrorView {
+    ErrorView::from(&McaError::cancelled())
+}
+
+/// Validates and normalises a start body against `now` given as text (RFC 3339; anything else is
+/// the core's `config` error), without a client; sends nothing.
+#[uniffi::export]
+pub fn validate_start_attestation_at(
+    input: StartAttestation,
+    now: String,
+) -> Result<StartAttestation, McaError> {
+    validate::start_attestation(&input, validate::now(&now)?)
+}
+
+/// Validates and normalises an add-CSP-service body against `now` given as text, without a
+/// client; sends nothing.
+#[uniffi::export]
+pub fn validate_add_csp_service_at(
+    input: AddCspService,
+    now: String,
+) -> Result<AddCspService, McaError> {
+    validate::add_csp_service(&input, validate::now(&now)?)
 }

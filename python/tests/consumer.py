@@ -122,7 +122,7 @@ async def async_usage(base_url: str, reseller: str) -> List[str]:
         view: mca.ErrorView = err.view
         kind: mca.ErrorKind = err.kind
         results.append(f"{kind.name} {view.status} {view.code} {view.title} {view.detail} {view.trace_id}")
-        results += [v.pointer for v in view.violations]
+        results += [v.pointer or "" for v in view.violations]
         if view.retry_after_ms is not None:
             results.append(str(view.retry_after_ms / 1000))
         if isinstance(err, mca.InvalidError):

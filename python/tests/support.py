@@ -124,14 +124,24 @@ def match(got: Any, want: Any, path: str, diffs: List[str], subset: bool = True)
             diffs.append(f"{path}: {got!r} != {want!r}")
 
 
+ALWAYS = ["status", "code", "title", "detail", "retryAfterMs", "traceId"]
+"""Members of an error expectation compared even when absent (absent = null)."""
+
+
 def check_error(err: BaseException, want: Dict[str, Any]) -> List[str]:
     """Differences between a raised error's flat view (the core's ``ErrorView``) and an error
-    expectation, member by member (``pointers``: the violations' pointers in order)."""
+    expectation, member by member (tests/vectors/README.md): the ``ALWAYS`` members (absent =
+    null), ``violations`` whole or ``pointers`` only (neither = no violations), and any other
+    member given (``kind``, ``message``, ``bodyExcerpt``)."""
     if not isinstance(err, mca.McaError):
         return [f"not an McaError: {err!r}"]
     view = to_json(err.view)
+    expected = {key: want.get(key) for key in ALWAYS}
+    expected.update(want)
+    if "violations" not in want and "pointers" not in want:
+        expected["violations"] = []
     diffs: List[str] = []
-    for key, value in want.items():
+    for key, value in expected.items():
         if key == "pointers":
             got = [v["pointer"] for v in view["violations"]]
         elif key in view:

@@ -239,7 +239,7 @@ def test_fault_legacy_body_is_api_error(sandbox: Sandbox, make: Callable[..., Ru
     with pytest.raises(mca.ApiError) as info:
         client.get_acceptance(org)
     assert info.value.status == 400
-    assert info.value.code == "E1001"
+    assert info.value.code == "InjectedFault"  # the symbolic errorName (numeric code in extensions)
 
 
 def test_fault_drop_is_transport_error(sandbox: Sandbox, make: Callable[..., Runner], org: str) -> None:

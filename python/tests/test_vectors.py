@@ -60,6 +60,21 @@ class Recorder:
         return self.answers.popleft()
 
 
+class Failing(Recorder):
+    """A transport that never answers: ``timeout`` (no complete response within the request's
+    timeout) or ``cancel`` (cancelled with asyncio's native means)."""
+
+    def __init__(self, how: str) -> None:
+        super().__init__([])
+        self.how = how
+
+    def send(self, request: mca.HttpRequest) -> mca.HttpResponse:
+        self.requests.append(request)
+        if self.how == "timeout":
+            raise TimeoutError(f"no response within {request.timeout_ms} ms")
+        raise asyncio.CancelledError()
+
+
 class AsyncOf:
     """An async transport over a blocking one (so AsyncClient runs through `async def send`)."""
 
@@ -121,22 +136,28 @@ def invoke(client: Client, op: str, org: str, input: Any) -> Any:
 @pytest.mark.parametrize("mode", MODES)
 @cases(VALIDATION)
 def test_validation(case: Dict[str, Any], mode: str) -> None:
-    clock = FakeClock(case.get("now", VALIDATION["now"]))
+    now = case.get("now", VALIDATION["now"])  # the caller's clock as text: the core reads it
     transport = Recorder([])
     kind, input = case["kind"], case["input"]
     try:
         if kind == "base_url":
-            got: Any = make_client(mode, transport, clock, base_url=input).base_url
+            got: Any = make_client(mode, transport, FakeClock(VALIDATION["now"]), base_url=input).base_url
+        elif kind == "client_options":
+            options = mca.ClientOptions(
+                base_url=input["baseUrl"],
+                reseller_id=input["resellerId"],
+                token=input.get("token"),
+                credentials=credentials(input["credentials"]) if "credentials" in input else None,
+            )
+            got = (mca.Client(options, transport=transport) if mode == "sync" else mca.AsyncClient(options, transport=AsyncOf(transport))).base_url
+        elif kind == "start_attestation":
+            got = to_json(mca.validate_start_attestation_at(start_input(input), now), drop_none=True)
+        elif kind == "add_csp_service":
+            got = to_json(mca.validate_add_csp_service_at(csp_input(input), now), drop_none=True)
+        elif kind == "organization_id":
+            got = make_client(mode, transport, FakeClock(VALIDATION["now"])).normalize_organization_id(input)
         else:
-            client = make_client(mode, transport, clock)
-            if kind == "start_attestation":
-                got = to_json(client.validate_start_attestation(start_input(input)), drop_none=True)
-            elif kind == "add_csp_service":
-                got = to_json(client.validate_add_csp_service(csp_input(input)), drop_none=True)
-            elif kind == "organization_id":
-                got = client.normalize_organization_id(input)
-            else:
-                pytest.fail(f"unknown kind {kind}")
+            pytest.fail(f"unknown kind {kind}")
     except mca.McaError as err:
         assert not case["valid"], f"expected valid, got {err!r}"
         assert check_error(err, case["error"]) == []
@@ -216,7 +237,7 @@ def test_requests(case: Dict[str, Any], mode: str) -> None:
 @cases(RESPONSES)
 def test_responses(case: Dict[str, Any], mode: str) -> None:
     clock = FakeClock(case.get("now", RESPONSES["now"]))
-    transport = Recorder([response(case["response"])], always=True)
+    transport: Any = Failing(case["transport"]) if "transport" in case else Recorder([response(case["response"])], always=True)
     op = case["op"]
     auth = {"credentials": RESPONSES["credentials"]} if op == "token" else None
     client = make_client(mode, transport, clock, auth=auth)

@@ -74,10 +74,12 @@ from ._transport import (
     http_response,
     Transport,
     TransportFailure,
+    TransportTimeout,
     UrllibTransport,
 )
 
 from . import _ffi
+from ._client import validate_add_csp_service_at, validate_start_attestation_at
 
 __version__: str = _ffi.core_version()
 """Version of the Rust core (also in the ``User-Agent``)."""
@@ -136,6 +138,9 @@ __all__ = [
     "Transport",
     "AsyncTransport",
     "TransportFailure",
+    "TransportTimeout",
+    "validate_start_attestation_at",
+    "validate_add_csp_service_at",
     "UrllibTransport",
     "HttpxTransport",
     "AsyncHttpxTransport",

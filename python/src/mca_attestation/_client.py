@@ -47,7 +47,7 @@ from ._transport import (
     _BlockingTransportAdapter,
 )
 
-__all__ = ["Client", "AsyncClient"]
+__all__ = ["Client", "AsyncClient", "validate_start_attestation_at", "validate_add_csp_service_at"]
 
 T = TypeVar("T")
 
@@ -67,6 +67,24 @@ def _raise(err: BaseException, aborted: List[BaseException]) -> NoReturn:
     if isinstance(err, _ffi.CoreError):
         raise core_error(err) from None
     raise err
+
+
+def _checked(fn: Callable[..., T], *args: Any) -> T:
+    try:
+        return fn(*args)
+    except _ffi.CoreError as err:
+        raise core_error(err) from None
+
+
+def validate_start_attestation_at(input: StartAttestation, now: str) -> StartAttestation:
+    """The normalised start body as of ``now`` (RFC 3339 text; anything else is a ``ConfigError``),
+    without a client; raises ``InvalidError``."""
+    return _checked(_ffi.validate_start_attestation_at, input, now)
+
+
+def validate_add_csp_service_at(input: AddCspService, now: str) -> AddCspService:
+    """The normalised add-CSP-service body as of ``now`` (RFC 3339 text), without a client."""
+    return _checked(_ffi.validate_add_csp_service_at, input, now)
 
 
 class _Common:

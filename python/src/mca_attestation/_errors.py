@@ -124,7 +124,7 @@ def core_error(err: _ffi.CoreError) -> McaError:
 
 def cancelled() -> McaError:
     """The ``cancelled`` error for an asyncio cancellation (the core's view and message)."""
-    return from_view(_ffi.cancelled_view("cancelled by asyncio"))
+    return from_view(_ffi.cancelled_view())
 
 
 def config_error(message: str) -> McaError:

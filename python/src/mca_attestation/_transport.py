@@ -49,6 +49,7 @@ __all__ = [
     "Transport",
     "AsyncTransport",
     "TransportFailure",
+    "TransportTimeout",
     "UrllibTransport",
     "HttpxTransport",
     "AsyncHttpxTransport",
@@ -77,6 +78,12 @@ def _header_pairs(request: HttpRequest) -> List[Tuple[str, str]]:
 
 class TransportFailure(Exception):
     """Raise from a transport when no response arrived (the core may retry)."""
+
+
+class TransportTimeout(TransportFailure):
+    """Raise from a transport when no complete response arrived within the request's
+    ``timeout_ms``: the core's ``transport`` error "request timed out after N ms" (``TimeoutError``
+    and httpx's timeouts are read the same way)."""
 
 
 @runtime_checkable
@@ -117,7 +124,7 @@ def _too_large(limit: int) -> TransportFailure:
 
 
 def _timed_out(timeout: float) -> TransportFailure:
-    return TransportFailure(f"no complete response within {timeout:g} s")
+    return TransportTimeout(f"no complete response within {timeout:g} s")
 
 
 def _check_declared_length(headers: Iterable[Tuple[str, str]], limit: int) -> None:
@@ -297,7 +304,24 @@ the calling thread and context (the core polls it synchronously), so the call th
 gets its own transport's exceptions back and re-raises them unchanged."""
 
 
+def _is_timeout(exc: BaseException) -> bool:
+    if isinstance(exc, (TransportTimeout, TimeoutError)):
+        return True
+    try:
+        import httpx
+    except ImportError:  # pragma: no cover - httpx is optional
+        return False
+    return isinstance(exc, httpx.TimeoutException)
+
+
 def _failure(exc: BaseException) -> Any:
+    if isinstance(exc, asyncio.CancelledError):
+        # Native cancellation: the core's `cancelled` kind, never retried.
+        return _ffi.TransportError.Cancelled()
+    if _is_timeout(exc):
+        return _ffi.TransportError.TimedOut()
+    if isinstance(exc, TransportFailure) and str(exc):
+        return _ffi.TransportError.Failed(str(exc))
     if _is_no_response(exc):
         return _ffi.TransportError.Failed(f"{type(exc).__name__}: {exc}")
     kept = _ABORTED.get(None)
@@ -313,7 +337,7 @@ class _BlockingTransportAdapter(_ffi.BlockingHttpTransport):
     def send(self, request: HttpRequest) -> HttpResponse:
         try:
             return self._transport.send(request)
-        except Exception as exc:  # noqa: BLE001 - classified, re-raised to the caller if not I/O
+        except (Exception, asyncio.CancelledError) as exc:  # noqa: BLE001 - classified below
             raise _failure(exc) from None
 
 
@@ -331,9 +355,6 @@ class _AsyncTransportAdapter(_ffi.HttpTransport):
                 response: HttpResponse = await self._transport.send(request)  # type: ignore[misc]
             else:
                 response = await self._to_thread(self._transport.send, request)  # type: ignore[arg-type]
-        except asyncio.CancelledError:
-            # asyncio cancelled the exchange: the core's `cancelled` kind, never retried.
-            raise _ffi.TransportError.Cancelled("asyncio cancelled the request") from None
-        except Exception as exc:  # noqa: BLE001 - classified, re-raised to the caller if not I/O
+        except (Exception, asyncio.CancelledError) as exc:  # noqa: BLE001 - classified below
             raise _failure(exc) from None
         return _ffi.Received(response=response)

@@ -6,6 +6,8 @@ import com.cloudmore.mca.model.FlowEvent
 import com.cloudmore.mca.model.HttpRequest
 import com.cloudmore.mca.model.HttpResponse
 import java.io.IOException
+import java.io.InterruptedIOException
+import java.net.SocketTimeoutException
 import java.time.Duration
 import java.time.Instant
 import kotlin.coroutines.cancellation.CancellationException
@@ -17,10 +19,20 @@ import com.cloudmore.mca.ffi.Runtime as FfiRuntime
 
 private fun describe(e: Throwable): String = e.message?.let { "${e.javaClass.simpleName}: $it" } ?: e.javaClass.name
 
-/** A failure of the host transport as the core sees it: no response (retryable) or a stop. */
+/**
+ * A failure of the host transport as the core sees it: cancelled (coroutine cancellation, thread
+ * interrupt: the `cancelled` kind), timed out (the core's "request timed out after N ms"), no
+ * response (retryable) or a stop.
+ */
 private fun transportFailure(e: Throwable): TransportException =
     when (e) {
-        is IOException -> TransportException.Failed(describe(e))
+        is CancellationException -> TransportException.Cancelled()
+        is SocketTimeoutException -> TransportException.TimedOut()
+        is InterruptedIOException, is InterruptedException -> {
+            Thread.currentThread().interrupt()
+            TransportException.Cancelled()
+        }
+        is IOException -> TransportException.Failed(e.message ?: e.javaClass.name)
         else -> TransportException.Aborted(describe(e))
     }
 
@@ -28,8 +40,6 @@ internal class AsyncTransportAdapter(private val inner: HttpTransport) : FfiTran
     override suspend fun send(request: HttpRequest): Received =
         try {
             Received(inner.send(request))
-        } catch (e: CancellationException) {
-            throw e
         } catch (e: Throwable) {
             throw transportFailure(e)
         }

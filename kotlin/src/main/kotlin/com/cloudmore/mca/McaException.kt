@@ -28,7 +28,7 @@ class McaException internal constructor(
         fun from(e: CoreException): McaException = McaException(errorView(e), e)
 
         /** The `cancelled` error for a cancelled coroutine (the core's view and message). */
-        fun cancelled(cause: Throwable): McaException = McaException(cancelledView("coroutine cancelled"), cause)
+        fun cancelled(cause: Throwable): McaException = McaException(cancelledView(), cause)
     }
 }
 

@@ -274,7 +274,7 @@ class SandboxScenariosTest {
             val e = expectMca { runBlocking { c.startAttestation(org, startInput()) } }
             assertEquals(ErrorKind.API, e.kind)
             assertEquals(400, e.view.status)
-            assertEquals("E1001", e.view.code)
+            assertEquals("InjectedFault", e.view.code)
             assertEquals("Injected legacy error", e.view.detail)
         }
     }

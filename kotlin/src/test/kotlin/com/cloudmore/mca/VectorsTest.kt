@@ -114,25 +114,38 @@ class VectorsTest {
     @TestFactory
     fun validation(): DynamicNode =
         cases("validation.json") { doc, case, mode ->
-            val clock = FakeClock(nowOf(doc, case))
+            // The caller's clock as text (the core reads it: a bad one is a `config` error).
+            val now = case.optString("now", doc.getString("now"))
+            val clock = FakeClock(Instant.parse(doc.getString("now")))
             val kind = case.getString("kind")
             val valid = case.getBoolean("valid")
             val outcome: Result<Any?> =
-                if (kind == "base_url") {
-                    runCatching {
-                        api(mode, config(JSONObject().put("baseUrl", case.getString("input")), TestAuth.None), refuse(), clock).use { it.baseUrl }
-                    }
-                } else {
-                    api(mode, config(null, TestAuth.None), refuse(), clock).use { api ->
+                when (kind) {
+                    "base_url" ->
                         runCatching {
-                            when (kind) {
-                                "start_attestation" -> toJson(api.validateStartAttestation(startInputOf(case.getJSONObject("input"))), omitNulls = true)
-                                "add_csp_service" -> toJson(api.validateAddCspService(cspInputOf(case.getJSONObject("input"))), omitNulls = true)
-                                "organization_id" -> api.normalizeOrganizationId(case.getString("input"))
-                                else -> error("unknown kind $kind")
-                            }
+                            api(mode, config(JSONObject().put("baseUrl", case.getString("input")), TestAuth.None), refuse(), clock).use { it.baseUrl }
                         }
-                    }
+                    "client_options" ->
+                        runCatching {
+                            val j = case.getJSONObject("input")
+                            val options =
+                                ClientOptions(
+                                    baseUrl = j.getString("baseUrl"),
+                                    resellerId = j.getString("resellerId"),
+                                    token = j.optString("token", null),
+                                    credentials = j.optJSONObject("credentials")?.let { credentialsOf(it) },
+                                )
+                            api(mode, options, refuse(), clock).use { it.baseUrl }
+                        }
+                    "start_attestation" ->
+                        runCatching { toJson(validateStartAttestation(startInputOf(case.getJSONObject("input")), now), omitNulls = true) }
+                    "add_csp_service" ->
+                        runCatching { toJson(validateAddCspService(cspInputOf(case.getJSONObject("input")), now), omitNulls = true) }
+                    "organization_id" ->
+                        api(mode, config(null, TestAuth.None), refuse(), clock).use { api ->
+                            runCatching { api.normalizeOrganizationId(case.getString("input")) }
+                        }
+                    else -> error("unknown kind $kind")
                 }
             if (valid) {
                 val got = outcome.getOrElse { throw AssertionError("expected valid, got $it", it) }
@@ -204,12 +217,24 @@ class VectorsTest {
     @TestFactory
     fun responses(): DynamicNode =
         cases("responses.json") { doc, case, mode ->
-            val answer = response(case.getJSONObject("response"))
+            val failure = case.optString("transport", "")
+            val answer = if (failure.isEmpty()) response(case.getJSONObject("response")) else null
             var attempts = 0
             val transport =
-                BlockingHttpTransport {
+                BlockingHttpTransport { req ->
                     synchronized(this) { attempts++ }
-                    answer
+                    when (failure) {
+                        // No complete response within the request's timeout.
+                        "timeout" -> throw java.net.SocketTimeoutException("no response within ${req.timeoutMs} ms")
+                        // Native cancellation: a cancelled coroutine, an interrupted thread.
+                        "cancel" ->
+                            if (mode == BLOCKING) {
+                                throw InterruptedException("cancelled")
+                            } else {
+                                throw kotlin.coroutines.cancellation.CancellationException("cancelled")
+                            }
+                        else -> answer!!
+                    }
                 }
             val clock = FakeClock(nowOf(doc, case))
             val op = case.getString("op")
