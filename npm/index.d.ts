@@ -1,61 +1,78 @@
-// Public types of `mca-attestation`. Model types are generated from the Rust core (tsify) into
-// dist/mca_attestation_wasm.d.ts; this file re-exports them in the shape the package returns
-// (absent values are `null`, times are RFC 3339 strings) and types the hand-written API.
+// Public types of `mca-attestation`. The data types, options and the error view are generated from
+// the Rust core (tsify) into dist/mca_attestation_wasm.d.ts and re-exported here as they are (absent
+// values are `null`, times are RFC 3339 strings); this file adds only what tsify cannot generate:
+// the hand-written classes and functions, the JavaScript hooks, and `Date` inputs.
 
 import type * as Gen from './dist/mca_attestation_wasm.js';
 
-/** Maps the generated `T | undefined` of optional outputs to the `T | null` the package returns. */
-export type Wire<T> = T extends readonly (infer U)[]
-  ? Wire<U>[]
-  : T extends object
-    ? { [K in keyof T]-?: undefined extends T[K] ? Wire<Exclude<T[K], undefined>> | null : Wire<T[K]> }
-    : T;
+import type {
+  Acceptance,
+  AcceptanceEvidence,
+  AddCspService,
+  Attestation,
+  AttestationStarted,
+  AttestationStatus,
+  ClientAuth,
+  Credentials,
+  CspServiceAdded,
+  EnsureAcceptedOptions,
+  EnsureOutcome,
+  EnsureStatus,
+  ErrorKind,
+  ErrorView,
+  FlowEvent,
+  FlowKind,
+  McaInfo,
+  PartnerAttestation,
+  PartnerAttestationAcceptance,
+  Problem,
+  RefreshOutcome,
+  Signer,
+  StartAttestation,
+  Timestamp,
+  Violation,
+  WaitOutcome,
+  WaitStatus,
+} from './dist/mca_attestation_wasm.js';
+export type {
+  Acceptance,
+  AcceptanceEvidence,
+  AddCspService,
+  Attestation,
+  AttestationStarted,
+  AttestationStatus,
+  ClientAuth,
+  Credentials,
+  CspServiceAdded,
+  EnsureAcceptedOptions,
+  EnsureOutcome,
+  EnsureStatus,
+  ErrorKind,
+  ErrorView,
+  FlowEvent,
+  FlowKind,
+  McaInfo,
+  PartnerAttestation,
+  PartnerAttestationAcceptance,
+  Problem,
+  RefreshOutcome,
+  Signer,
+  StartAttestation,
+  Timestamp,
+  Violation,
+  WaitOutcome,
+  WaitStatus,
+};
 
 /** A date input: a `Date` or an RFC 3339 string with offset. */
 export type DateInput = string | Date;
 
-export type Signer = Gen.Signer;
-export type Violation = Gen.Violation;
-export type AttestationStatus = Gen.AttestationStatus;
-export type EnsureStatus = Gen.EnsureStatus;
-export type WaitStatus = Gen.WaitStatus;
-export type FlowKind = Gen.FlowKind;
-export type ClientAuth = Gen.ClientAuth;
-export type RefreshOutcome = Gen.RefreshOutcome;
-export type FlowEvent = Gen.FlowEvent;
-export type Problem = Wire<Gen.Problem>;
-export type McaInfo = Wire<Gen.McaInfo>;
-export type Attestation = Wire<Gen.Attestation>;
-export type AttestationStarted = Wire<Gen.AttestationStarted>;
-export type Acceptance = Wire<Gen.Acceptance>;
-export type PartnerAttestationAcceptance = Wire<Gen.PartnerAttestationAcceptance>;
-export type AcceptanceEvidence = Wire<Gen.AcceptanceEvidence>;
-export type CspServiceAdded = Wire<Gen.CspServiceAdded>;
-export type EnsureOutcome = Wire<Gen.EnsureOutcome>;
-export type WaitOutcome = Wire<Gen.WaitOutcome>;
-
 /** Body of *Start partner attestation*, as given (validated and normalised by the core). */
 export type StartAttestationInput = Omit<Gen.StartAttestation, 'acceptanceDate'> & { acceptanceDate: DateInput };
-/** The normalised body that is sent. */
-export type StartAttestation = Gen.StartAttestation;
 /** Partner attestation inside *Add CSP service*, as given. */
 export type PartnerAttestationInput = Omit<Gen.PartnerAttestation, 'acceptanceDate'> & { acceptanceDate: DateInput };
 /** Body of *Add CSP service*, as given. */
-export type AddCspServiceInput = Omit<Gen.AddCspService, 'partnerAttestation'> & { partnerAttestation?: PartnerAttestationInput };
-/** The normalised body that is sent. */
-export type AddCspService = Gen.AddCspService;
-
-/** Password-grant credentials; tokens are cached and renewed before expiry, and once on a 401. */
-export interface Credentials {
-  username: string;
-  password: string;
-  clientId?: string;
-  clientSecret?: string;
-  /** How the client id/secret are sent: `basic` (default) or `body`. */
-  clientAuth?: ClientAuth;
-  /** Scope; `api` when absent. */
-  scope?: string;
-}
+export type AddCspServiceInput = Omit<Gen.AddCspService, 'partnerAttestation'> & { partnerAttestation?: PartnerAttestationInput | null };
 
 /** The WHATWG `fetch` shape the client calls (default `globalThis.fetch`). */
 export type FetchFunction = (url: string, init: {
@@ -66,61 +83,37 @@ export type FetchFunction = (url: string, init: {
   redirect?: 'manual';
 }) => Promise<Response>;
 
-export interface ClientOptions {
-  /** API base URL: https (http only for loopback), path prefixes kept. */
-  baseUrl: string;
-  /** Reseller GUID. */
-  resellerId: string;
-  /** A bearer token obtained elsewhere (or give `credentials`). */
-  token?: string;
-  /** Password-grant credentials (or give `token`). */
-  credentials?: Credentials;
-  /** Token endpoint; `<baseUrl>/connect/token` by default. */
-  tokenUrl?: string;
+/** The core's client options (`baseUrl`, `resellerId`, `token` or `credentials`, `tokenUrl`,
+ * `userAgent`, `correlationId`, `requestTimeoutMs`, `retryMaxAttempts`) and the JavaScript hooks. */
+export type ClientOptions = Gen.ClientOptions & {
   /** Your HTTP function; the default is `globalThis.fetch`. It is called with `redirect: 'manual'`
    * (redirects are refused as McaError `transport`), its body is read up to the core's size cap
    * (4 MiB; more is a `transport` error) and the whole exchange is bounded by `requestTimeoutMs`. */
   fetch?: FetchFunction;
-  /** Time one HTTP exchange (headers and the whole body) may take, in ms; then McaError
-   * `transport`. Default: the core's DEFAULT_REQUEST_TIMEOUT (30 000). */
-  requestTimeoutMs?: number;
-  /** Extra `User-Agent` product, e.g. `acme-onboarding/2.1`. */
-  userAgent?: string;
-  /** Sent as `X-Correlation-Id` on every request. */
-  correlationId?: string;
   /** Hook (tests): waits `ms`, resolving early when `signal` aborts. Default: `setTimeout`. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Hook (tests): the current time in ms since the epoch (or a `Date`). Default: `Date.now`. */
   now?: () => number | Date;
-}
+};
 
 /** Options of every call. */
 export interface CallOptions {
-  /** Cancels the call: the promise rejects with McaError `deadline` (`transport` for a `TimeoutError`
-   * reason, as from `AbortSignal.timeout()`), the signal's reason as `cause`. */
+  /** Cancels the call: the promise rejects with McaError `cancelled` (`transport` for a
+   * `TimeoutError` reason, as from `AbortSignal.timeout()`), the signal's reason as `cause`. */
   signal?: AbortSignal;
 }
 
-/** Options of the polling flows. */
-export interface WaitOptions extends CallOptions {
-  /** Give up with an McaError of kind `deadline` this many ms after the call starts. */
-  deadlineMs?: number;
-  /** First wait between polls (default 2000); waits double up to `maxPollIntervalMs`. */
-  pollIntervalMs?: number;
-  /** Longest wait between polls (default 30000). */
-  maxPollIntervalMs?: number;
-  /** Jitter seed: 0 (default) for none, otherwise waits are scaled into [50 %, 100 %]. */
-  jitterSeed?: number;
+/** Options of `waitForSignature`: the core's (in ms) and the call's. */
+export type WaitOptions = Gen.WaitOptions & CallOptions & {
   /** Progress of the flow (no signer details). */
-  onStep?: (event: FlowEvent) => void;
-}
+  onStep?: (event: Gen.FlowEvent) => void;
+};
 
-export interface EnsureOptions extends WaitOptions {
-  /** Wait for the signer (default true), or return `pending` once the attestation exists. */
-  wait?: boolean;
-  /** Reads of the acceptance state after finalize before returning `finalized` (default 5). */
-  confirmAttempts?: number;
-}
+/** Options of `ensureAccepted`: the core's (in ms) and the call's. */
+export type EnsureOptions = Gen.EnsureAcceptedOptions & CallOptions & {
+  /** Progress of the flow (no signer details). */
+  onStep?: (event: Gen.FlowEvent) => void;
+};
 
 /** Options of the validators. */
 export interface ValidateOptions {
@@ -128,32 +121,17 @@ export interface ValidateOptions {
   now?: Date | string | number;
 }
 
-/** The stable error kinds, the same in every language of this SDK. */
-export type ErrorKind = 'invalid' | 'api' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'transport' | 'decode' | 'deadline' | 'config';
-
-/** Every failure of this package. */
+/** Every failure of this package: the core's error view (`kind`, `status`, `code`, `title`,
+ * `detail`, `violations`, `retryAfterMs`, `traceId`, `bodyExcerpt`, `problem`) as an `Error`. */
 export declare class McaError extends Error {
   readonly name: 'McaError';
-  readonly kind: ErrorKind;
-  /** HTTP status, where a response was received. */
-  readonly status: number | null;
-  readonly code: string | null;
-  readonly title: string | null;
-  readonly detail: string | null;
-  /** Client-side violations (`invalid`) or the server's field errors. */
-  readonly violations: Violation[];
-  readonly retryAfterMs: number | null;
-  readonly traceId: string | null;
-  /** The normalised problem details, for kinds that carry them. */
-  readonly problem: Problem | null;
-  /** For `decode`: the first characters of the body. */
-  readonly bodyExcerpt: string | null;
   /** The original error, where there is one: the fetch failure or timeout (`transport`), the
-   * AbortSignal's reason (a caller's abort: `deadline`; its `TimeoutError`: `transport`), the
-   * load failure of the wasm (`config`). */
+   * AbortSignal's reason (`cancelled`; its `TimeoutError`: `transport`), the load failure of the
+   * wasm (`config`). */
   readonly cause?: unknown;
   private constructor();
 }
+export interface McaError extends Readonly<Omit<Gen.ErrorView, 'message'>> {}
 
 /** A token from the token endpoint; redacted in `toString`, `JSON.stringify` and `util.inspect`. */
 export declare class AccessToken {
@@ -191,10 +169,10 @@ export declare class Client {
   token(options?: CallOptions): Promise<AccessToken>;
 }
 
-/** Validates and normalises a start body without sending it. @throws McaError `invalid` */
-export declare function validateStartAttestation(input: StartAttestationInput, options?: ValidateOptions): StartAttestation;
+/** Validates and normalises a start body without sending it. @throws McaError `invalid` (`config` for a bad `now`) */
+export declare function validateStartAttestation(input: StartAttestationInput, options?: ValidateOptions): Gen.StartAttestation;
 /** Validates and normalises an add-CSP-service body without sending it. @throws McaError `invalid` */
-export declare function validateAddCspService(input: AddCspServiceInput, options?: ValidateOptions): AddCspService;
+export declare function validateAddCspService(input: AddCspServiceInput, options?: ValidateOptions): Gen.AddCspService;
 /** The version of the Rust core (as in the `User-Agent`). @throws McaError `config` in a browser before the wasm loaded. */
 export declare function coreVersion(): string;
 /** Where the `.wasm` is: a URL, a `Response` (or its promise), the bytes, or a compiled module. */

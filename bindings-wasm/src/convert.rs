@@ -1,41 +1,52 @@
-//! Values between Rust and JavaScript: JSON text both ways (camelCase members, RFC 3339 strings for
-//! times, `null` for absent values), parsed and stringified by the package; errors likewise.
+//! Values between Rust and JavaScript through tsify (serde-wasm-bindgen): the core's types cross as
+//! plain JavaScript objects in the core's JSON form (camelCase members, RFC 3339 strings for times,
+//! `null` for absent values), typed by the declarations tsify generates from the same types.
 
 use mca_attestation::{ErrorView, McaError};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use tsify::{Ts, Tsify};
 use wasm_bindgen::JsValue;
 
-/// A Rust value as JSON text (the core's JSON form: camelCase, RFC 3339 times, `null` for none).
-pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, McaError> {
-    serde_json::to_string(value)
+/// A core value as a JavaScript object (absent values `null`, as the type's tsify declaration says).
+pub fn to_js<T: Tsify + Serialize>(value: &T) -> Result<JsValue, McaError> {
+    value
+        .into_js()
+        .map(Into::into)
         .map_err(|e| McaError::config(format!("internal: could not convert a result ({e})")))
 }
 
-/// A caller's input (JSON text made by the package) as a core model type. A member of the wrong
-/// JSON type is an `invalid` error at the document root (field rules are the core's, checked later).
-pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, McaError> {
-    serde_json::from_str(text).map_err(|e| McaError::invalid("", e.to_string()))
+/// A caller's input as a core type. A member of the wrong JavaScript type is an `invalid` error
+/// at the document root (the field rules are the core's, checked afterwards).
+pub fn input<T>(value: Ts<T>) -> Result<T, McaError>
+where
+    T: Tsify + DeserializeOwned,
+    T::JsType: Clone,
+{
+    value
+        .to_rust()
+        .map_err(|e| McaError::invalid("", e.to_string()))
 }
 
-/// What the package's `McaError` is built from: the core's [`ErrorView`], marked.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Marked {
-    /// Marker telling the package this object came from here.
-    mca_error: bool,
-    #[serde(flatten)]
-    view: ErrorView,
+/// Options as a core type; a member of the wrong type is a `config` error naming `what`.
+pub fn options<T>(value: Option<Ts<T>>, what: &str) -> Result<T, McaError>
+where
+    T: Tsify + DeserializeOwned + Default,
+    T::JsType: Clone,
+{
+    match value {
+        None => Ok(T::default()),
+        Some(v) => v
+            .to_rust()
+            .map_err(|e| McaError::config(format!("{what}: {e}"))),
+    }
 }
 
-/// An error as JSON text (a JavaScript string): `mcaError: true` and the core's [`ErrorView`].
+/// The JavaScript value an error rejects with: the core's flat [`ErrorView`] as an object (the
+/// package builds its `McaError` from it). Never holds secrets.
 pub fn error_value(error: &McaError) -> JsValue {
-    let marked = Marked {
-        mca_error: true,
-        view: ErrorView::from(error),
-    };
-    match to_json(&marked) {
-        Ok(json) => JsValue::from_str(&json),
+    match ErrorView::from(error).into_js() {
+        Ok(view) => view.into(),
         Err(_) => js_sys::Error::new(&error.to_string()).into(),
     }
 }

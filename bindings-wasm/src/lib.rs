@@ -1,9 +1,10 @@
 //! wasm-bindgen glue of [`mca_attestation`] for the npm package `mca-attestation`.
 //!
-//! This crate adapts types and provides the [`mca_attestation::Platform`] (HTTP through a JavaScript
-//! `fetch` function, sleeping and the clock through JavaScript hooks). Every rule, retry, parse and
-//! loop lives in the core's [`Session`]. The package's hand-written `Client` (npm/src/api.js) wraps
-//! [`Core`] and turns the plain error objects thrown here into `McaError`s.
+//! This crate provides the [`mca_attestation::Platform`] (HTTP through a JavaScript `fetch` function,
+//! sleeping and the clock through JavaScript hooks). Values cross as the core's own types through
+//! tsify (serde-wasm-bindgen); every rule, default, message, retry, parse and loop lives in the
+//! core's [`Session`] and options. The package's `Client` (npm/src/api.js) wraps [`Core`] and builds
+//! its `McaError` from the core's error view that calls reject with.
 
 #![forbid(unsafe_code)]
 // `McaError` carries its `Problem` by value (see the core); errors are rare.
@@ -13,99 +14,21 @@ mod convert;
 mod platform;
 
 use std::rc::Rc;
-use std::time::Duration;
 
 use js_sys::{Function, Promise};
 use mca_attestation::{
-    validate, AddCspService, Auth, ClientConfig, Credentials, EnsureOptions, McaError,
-    OrganizationId, PollOptions, Session, StartAttestation,
+    validate, AddCspService, ClientOptions, EnsureAcceptedOptions, McaError, OrganizationId,
+    Session, StartAttestation, WaitOptions,
 };
-use serde::Deserialize;
+use tsify::Ts;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::convert::{error_value, from_json, to_json};
+use crate::convert::{error_value, input, options, to_js};
 pub use crate::platform::{Hooks, JsPlatform};
 
 /// Label sent in the `User-Agent` header (`mca-attestation/<version> (wasm)`).
 pub const BINDING: &str = "wasm";
-
-/// Client options as the package passes them (functions travel separately as [`Hooks`]).
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct ClientOptions {
-    base_url: String,
-    reseller_id: String,
-    token: Option<String>,
-    credentials: Option<Credentials>,
-    user_agent: Option<String>,
-    correlation_id: Option<String>,
-    token_url: Option<String>,
-}
-
-/// Options of the polling flows (`waitForSignature`, `ensureAccepted`); all optional.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct FlowOptions {
-    /// Give up (`deadline` error) this many ms after the call starts.
-    deadline_ms: Option<f64>,
-    /// `ensureAccepted` only: wait for the signer (default true).
-    wait: Option<bool>,
-    /// First wait between polls (default 2000).
-    poll_interval_ms: Option<f64>,
-    /// Longest wait between polls (default 30000).
-    max_poll_interval_ms: Option<f64>,
-    /// `ensureAccepted` only: acceptance reads after finalize (default 5).
-    confirm_attempts: Option<u32>,
-    /// Jitter seed; 0 (default) = none.
-    jitter_seed: Option<f64>,
-}
-
-fn millis(ms: f64) -> Duration {
-    Duration::from_millis(if ms.is_finite() && ms > 0.0 {
-        ms as u64
-    } else {
-        0
-    })
-}
-
-impl FlowOptions {
-    fn poll(&self, platform: &JsPlatform) -> PollOptions {
-        use mca_attestation::Platform;
-        let mut poll = PollOptions::default();
-        if let Some(ms) = self.poll_interval_ms {
-            poll.initial_interval = millis(ms);
-        }
-        if let Some(ms) = self.max_poll_interval_ms {
-            poll.max_interval = millis(ms);
-        }
-        if let Some(ms) = self.deadline_ms {
-            poll.deadline = Some(platform.now().add(millis(ms)));
-        }
-        if let Some(seed) = self.jitter_seed {
-            poll.jitter_seed = if seed.is_finite() && seed > 0.0 {
-                seed as u64
-            } else {
-                0
-            };
-        }
-        poll
-    }
-
-    fn ensure(&self, platform: &JsPlatform) -> EnsureOptions {
-        let mut options = EnsureOptions {
-            poll: self.poll(platform),
-            ..EnsureOptions::default()
-        };
-        if let Some(wait) = self.wait {
-            options.wait = wait;
-        }
-        if let Some(n) = self.confirm_attempts {
-            options.confirm_attempts = n;
-        }
-        options
-    }
-}
 
 struct Inner {
     session: Session,
@@ -119,9 +42,8 @@ impl Inner {
 }
 
 /// The configured client: a core [`Session`] plus the JavaScript hooks. Wrapped by the package's
-/// `Client`; every method returns a Promise and rejects with a plain error object (see
-/// [`convert::error_value`]) that the package turns into an `McaError`. Values cross as JSON text
-/// (inputs, options, results, errors): one serde path, shared with the core, keeps the wasm small.
+/// `Client`; every method returns a Promise of the core's result as a JavaScript object, or rejects
+/// with the core's error view (see [`convert::error_value`]).
 #[wasm_bindgen]
 pub struct Core {
     inner: Rc<Inner>,
@@ -138,58 +60,37 @@ fn org_id(org: &JsValue) -> Result<OrganizationId, McaError> {
 }
 
 /// A call in progress (boxed so that one `future_to_promise` instance serves every method).
-type Pending = std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, McaError>>>>;
+type Pending = std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, McaError>>>>;
 
-/// Runs a call as a Promise of its JSON text, or a rejection with the error's JSON text.
+/// Runs a call as a Promise of its value, or a rejection with the core's error view.
 fn promise(fut: Pending) -> Promise {
-    future_to_promise(async move {
-        match fut.await {
-            Ok(json) => Ok(JsValue::from_str(&json)),
-            Err(e) => Err(error_value(&e)),
-        }
-    })
+    future_to_promise(async move { fut.await.map_err(|e| error_value(&e)) })
 }
 
 #[wasm_bindgen]
 impl Core {
-    /// A client from `options` (`baseUrl`, `resellerId`, `token`?, `credentials`?, `userAgent`?,
-    /// `correlationId`?, `tokenUrl`?) and the hooks: `fetch(url, init)`, `sleep(ms, signal)` and
-    /// `now()` (ms since the epoch). Throws a `config` error object on bad options.
+    /// A client from the core's `ClientOptions` and the hooks: `fetch(url, init)`, `sleep(ms,
+    /// signal)` and `now()` (ms since the epoch). Throws the core's `config` error view on bad
+    /// options (token and credentials together included).
     #[wasm_bindgen(constructor)]
     pub fn new(
-        options: String,
+        options: Ts<ClientOptions>,
         fetch: Function,
         sleep: Function,
         now: Function,
     ) -> Result<Core, JsValue> {
-        Self::build(options, Hooks { fetch, sleep, now }).map_err(|e| error_value(&e))
-    }
-
-    fn build(options: String, hooks: Hooks) -> Result<Core, McaError> {
-        let o: ClientOptions = serde_json::from_str(&options)
-            .map_err(|e| McaError::config(format!("client options: {e}")))?;
-        let mut config = ClientConfig::new(&o.base_url, &o.reseller_id, BINDING)?;
-        if let Some(url) = o.token_url.as_deref() {
-            config = config.with_token_url(url)?;
-        }
-        config.user_agent_extra = o.user_agent;
-        config.correlation_id = o.correlation_id;
-        let auth = match (o.token, o.credentials) {
-            (Some(_), Some(_)) => {
-                return Err(McaError::config(
-                    "give either token or credentials, not both",
-                ))
-            }
-            (Some(token), None) => Auth::Bearer(token),
-            (None, Some(credentials)) => Auth::Password(credentials),
-            (None, None) => Auth::None,
+        let build = || -> Result<Core, McaError> {
+            let options = options
+                .to_rust()
+                .map_err(|e| McaError::config(format!("client options: {e}")))?;
+            Ok(Core {
+                inner: Rc::new(Inner {
+                    session: Session::from_options(&options, BINDING)?,
+                    hooks: Hooks { fetch, sleep, now },
+                }),
+            })
         };
-        Ok(Core {
-            inner: Rc::new(Inner {
-                session: Session::new(config, auth),
-                hooks,
-            }),
-        })
+        build().map_err(|e| error_value(&e))
     }
 
     /// The normalised base URL (always ending in `/`).
@@ -200,18 +101,22 @@ impl Core {
 
     /// `POST csp/mca/attestation` (validated first).
     #[wasm_bindgen(js_name = startAttestation)]
-    pub fn start_attestation(&self, org: JsValue, input: String, signal: JsValue) -> Promise {
+    pub fn start_attestation(
+        &self,
+        org: JsValue,
+        body: Ts<StartAttestation>,
+        signal: JsValue,
+    ) -> Promise {
         let inner = self.inner.clone();
+        let body = input(body);
         promise(Box::pin(async move {
             let platform = inner.platform(signal, JsValue::UNDEFINED);
             let org = org_id(&org)?;
-            let input: StartAttestation = from_json(&input)?;
-            to_json(
-                &inner
-                    .session
-                    .start_attestation(&platform, &org, input)
-                    .await?,
-            )
+            let started = inner
+                .session
+                .start_attestation(&platform, &org, body?)
+                .await?;
+            to_js(&started)
         }))
     }
 
@@ -222,7 +127,10 @@ impl Core {
         promise(Box::pin(async move {
             let platform = inner.platform(signal, JsValue::UNDEFINED);
             let org = org_id(&org)?;
-            to_json(&inner.session.get_attestation(&platform, &org).await?)
+            match inner.session.get_attestation(&platform, &org).await? {
+                Some(attestation) => to_js(&attestation),
+                None => Ok(JsValue::NULL),
+            }
         }))
     }
 
@@ -234,7 +142,7 @@ impl Core {
             let platform = inner.platform(signal, JsValue::UNDEFINED);
             let org = org_id(&org)?;
             inner.session.finalize_attestation(&platform, &org).await?;
-            Ok("null".to_string())
+            Ok(JsValue::UNDEFINED)
         }))
     }
 
@@ -245,7 +153,7 @@ impl Core {
         promise(Box::pin(async move {
             let platform = inner.platform(signal, JsValue::UNDEFINED);
             let org = org_id(&org)?;
-            to_json(&inner.session.get_acceptance(&platform, &org).await?)
+            to_js(&inner.session.get_acceptance(&platform, &org).await?)
         }))
     }
 
@@ -256,24 +164,28 @@ impl Core {
         promise(Box::pin(async move {
             let platform = inner.platform(signal, JsValue::UNDEFINED);
             let org = org_id(&org)?;
-            to_json(&inner.session.refresh_acceptance(&platform, &org).await?)
+            to_js(&inner.session.refresh_acceptance(&platform, &org).await?)
         }))
     }
 
     /// `POST Csp` (validated first).
     #[wasm_bindgen(js_name = addCspService)]
-    pub fn add_csp_service(&self, org: JsValue, input: String, signal: JsValue) -> Promise {
+    pub fn add_csp_service(
+        &self,
+        org: JsValue,
+        body: Ts<AddCspService>,
+        signal: JsValue,
+    ) -> Promise {
         let inner = self.inner.clone();
+        let body = input(body);
         promise(Box::pin(async move {
             let platform = inner.platform(signal, JsValue::UNDEFINED);
             let org = org_id(&org)?;
-            let input: AddCspService = from_json(&input)?;
-            to_json(
-                &inner
-                    .session
-                    .add_csp_service(&platform, &org, input)
-                    .await?,
-            )
+            let added = inner
+                .session
+                .add_csp_service(&platform, &org, body?)
+                .await?;
+            to_js(&added)
         }))
     }
 
@@ -282,22 +194,20 @@ impl Core {
     pub fn wait_for_signature(
         &self,
         org: JsValue,
-        options: String,
+        wait: Option<Ts<WaitOptions>>,
         signal: JsValue,
         on_step: JsValue,
     ) -> Promise {
         let inner = self.inner.clone();
+        let wait = options(wait, "wait options");
         promise(Box::pin(async move {
             let platform = inner.platform(signal, on_step);
             let org = org_id(&org)?;
-            let options: FlowOptions = flow_options(options)?;
-            let poll = options.poll(&platform);
-            to_json(
-                &inner
-                    .session
-                    .wait_for_signature(&platform, &org, poll)
-                    .await?,
-            )
+            let outcome = inner
+                .session
+                .wait_for_signature_with(&platform, &org, &wait?)
+                .await?;
+            to_js(&outcome)
         }))
     }
 
@@ -306,23 +216,22 @@ impl Core {
     pub fn ensure_accepted(
         &self,
         org: JsValue,
-        input: String,
-        options: String,
+        body: Ts<StartAttestation>,
+        ensure: Option<Ts<EnsureAcceptedOptions>>,
         signal: JsValue,
         on_step: JsValue,
     ) -> Promise {
         let inner = self.inner.clone();
+        let body = input(body);
+        let ensure = options(ensure, "ensure options");
         promise(Box::pin(async move {
             let platform = inner.platform(signal, on_step);
             let org = org_id(&org)?;
-            let input: StartAttestation = from_json(&input)?;
-            let options = flow_options(options)?.ensure(&platform);
-            to_json(
-                &inner
-                    .session
-                    .ensure_accepted(&platform, &org, input, options)
-                    .await?,
-            )
+            let outcome = inner
+                .session
+                .ensure_accepted_with(&platform, &org, body?, &ensure?)
+                .await?;
+            to_js(&outcome)
         }))
     }
 
@@ -331,30 +240,31 @@ impl Core {
         let inner = self.inner.clone();
         promise(Box::pin(async move {
             let platform = inner.platform(signal, JsValue::UNDEFINED);
-            to_json(&inner.session.token(&platform).await?)
+            to_js(&inner.session.token(&platform).await?)
         }))
     }
 }
 
-fn flow_options(options: String) -> Result<FlowOptions, McaError> {
-    if options.trim().is_empty() {
-        return Ok(FlowOptions::default());
+/// The validators' clock: the caller's text (checked by the core: not a date-time is `config`),
+/// else the current time.
+fn now_from(now: Option<String>) -> Result<mca_attestation::Timestamp, McaError> {
+    match now {
+        Some(text) => validate::now(&text),
+        None => Ok(platform::timestamp(js_sys::Date::now())),
     }
-    serde_json::from_str(&options).map_err(|e| McaError::config(format!("flow options: {e}")))
-}
-
-fn now_from(now_ms: Option<f64>) -> mca_attestation::Timestamp {
-    platform::timestamp(now_ms.unwrap_or_else(js_sys::Date::now))
 }
 
 /// Validates and normalises a *Start partner attestation* body without sending anything: the body
-/// that would be sent, or a thrown `invalid` error object listing every violation. `now_ms`
-/// (ms since the epoch, default the current time) bounds `acceptanceDate`.
+/// that would be sent, or a thrown `invalid` error view listing every violation. `now` (RFC 3339
+/// text, default the current time) bounds `acceptanceDate`.
 #[wasm_bindgen(js_name = validateStartAttestation)]
-pub fn validate_start_attestation(input: String, now_ms: Option<f64>) -> Result<String, JsValue> {
-    let run = || -> Result<String, McaError> {
-        let input: StartAttestation = from_json(&input)?;
-        to_json(&validate::start_attestation(&input, now_from(now_ms))?)
+pub fn validate_start_attestation(
+    body: Ts<StartAttestation>,
+    now: Option<String>,
+) -> Result<JsValue, JsValue> {
+    let run = || -> Result<JsValue, McaError> {
+        let now = now_from(now)?;
+        to_js(&validate::start_attestation(&input(body)?, now)?)
     };
     run().map_err(|e| error_value(&e))
 }
@@ -362,10 +272,13 @@ pub fn validate_start_attestation(input: String, now_ms: Option<f64>) -> Result<
 /// Validates and normalises an *Add CSP service* body without sending anything (see
 /// [`validate_start_attestation`]).
 #[wasm_bindgen(js_name = validateAddCspService)]
-pub fn validate_add_csp_service(input: String, now_ms: Option<f64>) -> Result<String, JsValue> {
-    let run = || -> Result<String, McaError> {
-        let input: AddCspService = from_json(&input)?;
-        to_json(&validate::add_csp_service(&input, now_from(now_ms))?)
+pub fn validate_add_csp_service(
+    body: Ts<AddCspService>,
+    now: Option<String>,
+) -> Result<JsValue, JsValue> {
+    let run = || -> Result<JsValue, McaError> {
+        let now = now_from(now)?;
+        to_js(&validate::add_csp_service(&input(body)?, now)?)
     };
     run().map_err(|e| error_value(&e))
 }
@@ -381,11 +294,4 @@ pub fn version() -> String {
 #[wasm_bindgen(js_name = maxResponseBytes)]
 pub fn max_response_bytes() -> f64 {
     mca_attestation::http::MAX_RESPONSE_BYTES as f64
-}
-
-/// The core's default timeout of one HTTP exchange in milliseconds
-/// ([`mca_attestation::http::DEFAULT_REQUEST_TIMEOUT`]).
-#[wasm_bindgen(js_name = defaultRequestTimeoutMs)]
-pub fn default_request_timeout_ms() -> f64 {
-    mca_attestation::http::DEFAULT_REQUEST_TIMEOUT.as_millis() as f64
 }

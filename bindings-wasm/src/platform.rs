@@ -13,7 +13,7 @@ use mca_attestation::{
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::convert::to_json;
+use crate::convert::to_js;
 
 /// The JavaScript functions a client runs on.
 #[derive(Clone)]
@@ -33,10 +33,18 @@ pub struct JsPlatform {
     on_step: Option<Function>,
 }
 
-/// The error a cancelled call stops with. The package rethrows the signal's reason instead.
-fn aborted() -> McaError {
-    McaError::Deadline {
-        message: "aborted by the caller's AbortSignal".into(),
+/// The error a call stops with when the caller's `AbortSignal` aborted it: the core's `cancelled`,
+/// or `transport` when the reason is a `TimeoutError` (as from `AbortSignal.timeout()`). The package
+/// attaches the signal's reason as the `McaError`'s `cause`.
+fn aborted(signal: &Option<JsValue>) -> McaError {
+    let reason = signal
+        .as_ref()
+        .map(|s| get(s, "reason"))
+        .unwrap_or(JsValue::UNDEFINED);
+    if reason.is_object() && get(&reason, "name").as_string().as_deref() == Some("TimeoutError") {
+        McaError::transport("the caller's AbortSignal timed out")
+    } else {
+        McaError::cancelled()
     }
 }
 
@@ -57,13 +65,8 @@ fn set(target: &JsValue, key: &str, value: &JsValue) {
 
 /// A readable description of a thrown JavaScript value (with its `cause`, as Node's fetch nests it).
 fn describe(value: &JsValue) -> String {
-    let text = |v: &JsValue| -> Option<String> {
-        v.as_string().or_else(|| {
-            let m = get(v, "message").as_string()?;
-            let name = get(v, "name").as_string().unwrap_or_else(|| "Error".into());
-            Some(format!("{name}: {m}"))
-        })
-    };
+    let text =
+        |v: &JsValue| -> Option<String> { v.as_string().or_else(|| get(v, "message").as_string()) };
     let mut out = text(value).unwrap_or_else(|| "fetch failed".into());
     if value.is_object() {
         let cause = get(value, "cause");
@@ -109,11 +112,15 @@ async fn send(
     request: HttpRequest,
 ) -> Result<HttpResponse, McaError> {
     if JsPlatform::is_aborted(&signal) {
-        return Err(aborted());
+        return Err(aborted(&signal));
     }
+    let timeout_ms = request.timeout_ms;
     let failed = |e: JsValue, signal: &Option<JsValue>| {
         if JsPlatform::is_aborted(signal) {
-            aborted()
+            aborted(signal)
+        } else if get(&e, "timedOut").as_bool() == Some(true) {
+            // The package's fetch wrapper gave up after the request's `timeoutMs`.
+            McaError::timed_out(timeout_ms)
         } else {
             McaError::transport(describe(&e))
         }
@@ -134,6 +141,8 @@ async fn send(
     if let Some(s) = &signal {
         set(&init, "signal", s);
     }
+    // The core's per-request timeout; the package's fetch wrapper enforces it (and strips it).
+    set(&init, "timeoutMs", &JsValue::from_f64(timeout_ms as f64));
     let called = fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(&request.url), &init);
     let response = match called {
         Ok(p) => JsFuture::from(Promise::resolve(&p)).await,
@@ -201,9 +210,9 @@ impl Platform for JsPlatform {
     }
 
     fn event(&self, event: &FlowEvent) {
-        if let (Some(f), Ok(json)) = (&self.on_step, to_json(event)) {
+        if let (Some(f), Ok(value)) = (&self.on_step, to_js(event)) {
             // A throwing callback must not break the flow.
-            let _ = f.call1(&JsValue::UNDEFINED, &JsValue::from_str(&json));
+            let _ = f.call1(&JsValue::UNDEFINED, &value);
         }
     }
 }

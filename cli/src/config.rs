@@ -35,7 +35,7 @@ pub struct Connection {
     /// Reseller id (GUID).
     #[arg(long, env = "MCA_RESELLER_ID", global = true, value_name = "GUID")]
     pub reseller_id: Option<String>,
-    /// Bearer token obtained elsewhere (wins over username/password).
+    /// Bearer token obtained elsewhere (or --username/--password, not both: a `config` error).
     #[arg(
         long,
         env = "MCA_TOKEN",

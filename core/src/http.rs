@@ -12,7 +12,7 @@ use crate::ids::ResellerId;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum Op {
     /// POST csp/mca/attestation
     StartAttestation,
@@ -31,6 +31,17 @@ pub enum Op {
 }
 
 impl Op {
+    /// Every operation, in declaration order.
+    pub const ALL: [Op; 7] = [
+        Op::StartAttestation,
+        Op::GetAttestation,
+        Op::FinalizeAttestation,
+        Op::GetAcceptance,
+        Op::RefreshAcceptance,
+        Op::AddCspService,
+        Op::Token,
+    ];
+
     /// The stable snake_case name.
     pub fn name(&self) -> &'static str {
         match self {
@@ -70,7 +81,7 @@ impl Op {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum Method {
     /// GET
     Get,
@@ -96,7 +107,7 @@ impl Method {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 // The redacting `Debug` becomes `toString`/`__repr__` in the uniffi bindings.
 #[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Header {
     /// Header name.
     pub name: String,
@@ -133,7 +144,7 @@ impl fmt::Debug for Header {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 // The redacting `Debug` becomes `toString`/`__repr__` in the uniffi bindings.
 #[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct HttpRequest {
     /// Which operation this is (for logs, metrics and progress callbacks; not sent).
     pub op: Op,
@@ -195,7 +206,7 @@ impl fmt::Debug for HttpRequest {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 // The `Debug` (body length only) becomes `toString`/`__repr__` in the uniffi bindings.
 #[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct HttpResponse {
     /// Status code.
     pub status: u16,

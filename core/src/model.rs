@@ -14,7 +14,7 @@ use crate::timestamp::Timestamp;
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 // The redacting `Debug` becomes `toString`/`__repr__` in the uniffi bindings.
 #[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Signer {
     /// Given name.
     pub first_name: String,
@@ -53,7 +53,7 @@ impl fmt::Debug for Signer {
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct StartAttestation {
     /// Who accepts.
     pub signer: Signer,
@@ -72,14 +72,13 @@ pub struct StartAttestation {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct AttestationStarted {
     /// Id of the new attestation.
     pub attestation_id: String,
     /// Link to send to the signer.
     pub agreement_link: String,
     /// When the link stops working.
-    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub expires_at: Timestamp,
 }
 
@@ -87,7 +86,7 @@ pub struct AttestationStarted {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum AttestationStatus {
     /// 0: not specified.
     Unspecified,
@@ -125,7 +124,7 @@ impl AttestationStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct McaInfo {
     /// BCP 47 language.
     pub language: Option<String>,
@@ -139,7 +138,7 @@ pub struct McaInfo {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Attestation {
     /// Attestation id.
     pub attestation_id: String,
@@ -148,7 +147,6 @@ pub struct Attestation {
     /// Template and locale.
     pub mca_info: McaInfo,
     /// Acceptance date given at start.
-    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
     pub acceptance_date: Option<Timestamp>,
     /// Known status.
     pub status: AttestationStatus,
@@ -157,7 +155,6 @@ pub struct Attestation {
     /// Link for the signer.
     pub agreement_link: String,
     /// When the link expires.
-    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
     pub expires_at: Option<Timestamp>,
 }
 
@@ -182,14 +179,13 @@ impl Attestation {
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct PartnerAttestationAcceptance {
     /// Who accepted.
     pub signer: Option<Signer>,
     /// Template id (the guide's `mcaInfoTemplateId`).
     pub template_id: Option<String>,
     /// When they accepted.
-    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
     pub acceptance_date: Option<Timestamp>,
 }
 
@@ -197,7 +193,7 @@ pub struct PartnerAttestationAcceptance {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Acceptance {
     /// True when any acceptance exists; no further acceptance is needed.
     pub accepted: bool,
@@ -206,7 +202,6 @@ pub struct Acceptance {
     /// Present when accepted through partner attestation.
     pub partner_attestation: Option<PartnerAttestationAcceptance>,
     /// Last sync with Microsoft.
-    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
     pub last_sync_date: Option<Timestamp>,
 }
 
@@ -231,7 +226,7 @@ impl Acceptance {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum RefreshOutcome {
     /// 202: a sync started.
     Started,
@@ -248,7 +243,7 @@ pub enum RefreshOutcome {
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct PartnerAttestation {
     /// Must be true: Cloudmore runs the whole attestation.
     #[cfg_attr(feature = "uniffi", uniffi(default = true))]
@@ -270,7 +265,7 @@ pub struct PartnerAttestation {
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct AddCspService {
     /// Service id, if the caller has one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -329,7 +324,7 @@ pub struct AddCspService {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct CspServiceAdded {
     /// HTTP status of the success (2xx).
     pub status: u16,
@@ -343,7 +338,7 @@ pub struct CspServiceAdded {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum FlowKind {
     /// Start → signer accepts via the agreement link → finalize.
     Manual,
@@ -356,7 +351,7 @@ pub enum FlowKind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct AcceptanceEvidence {
     /// Manual or automatic.
     pub flow: FlowKind,
@@ -373,21 +368,16 @@ pub struct AcceptanceEvidence {
     /// Microsoft template id.
     pub template_id: Option<String>,
     /// Acceptance date given at start.
-    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
     pub acceptance_date: Option<Timestamp>,
     /// Link the signer used.
     pub agreement_link: Option<String>,
     /// When the attestation was started (or first seen, when reused).
-    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
     pub started_at: Option<Timestamp>,
     /// When status 2 (accepted) was first seen.
-    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
     pub signed_at: Option<Timestamp>,
     /// When finalize succeeded.
-    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
     pub finalized_at: Option<Timestamp>,
     /// When the acceptance state showed the acceptance.
-    #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
     pub confirmed_at: Option<Timestamp>,
 }
 

@@ -40,7 +40,7 @@ impl fmt::Debug for Auth {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 // The redacting `Debug` becomes `toString`/`__repr__` in the uniffi bindings.
 #[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct ClientOptions {
     /// API base URL: https (http only for loopback hosts), path prefixes kept.
     pub base_url: String,
@@ -189,7 +189,7 @@ fn positive_millis(ms: i64, what: &str) -> Result<Duration, McaError> {
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct WaitOptions {
     /// Give up with a `deadline` error this many ms after the call starts (default: never).
     #[serde(default)]
@@ -239,7 +239,7 @@ impl WaitOptions {
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct EnsureAcceptedOptions {
     /// Wait for the signer (default true), or return `pending` once the attestation exists.
     #[serde(default)]

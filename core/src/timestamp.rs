@@ -16,6 +16,8 @@ use time::OffsetDateTime;
 /// outside years 0001–9999 in UTC; an instant in the last microsecond of 9999 (such as .NET's
 /// `DateTime.MaxValue`, `9999-12-31T23:59:59.9999999Z`) reads as `MAX`; arithmetic saturates.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+// In TypeScript a timestamp is its RFC 3339 text.
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(type = "string"))]
 pub struct Timestamp(OffsetDateTime);
 
 /// `0001-01-01T00:00:00Z` as Unix nanoseconds.

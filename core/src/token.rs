@@ -51,7 +51,7 @@ pub fn expires_in(value: &Value) -> Option<Duration> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum ClientAuth {
     /// `Authorization: Basic base64(id:secret)` (default).
     #[default]
@@ -66,7 +66,7 @@ pub enum ClientAuth {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 // The redacting `Debug` becomes `toString`/`__repr__` in the uniffi bindings.
 #[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Credentials {
     /// API user name.
     pub username: String,
@@ -80,7 +80,8 @@ pub struct Credentials {
     #[cfg_attr(feature = "wasm", tsify(optional))]
     #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub client_secret: Option<String>,
-    /// How the client id and secret are sent.
+    /// How the client id and secret are sent (`basic` when absent).
+    #[cfg_attr(feature = "wasm", tsify(optional))]
     pub client_auth: ClientAuth,
     /// Scope; `api` when absent.
     #[cfg_attr(feature = "wasm", tsify(optional))]
@@ -109,17 +110,15 @@ impl fmt::Debug for Credentials {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 // The redacting `Debug` becomes `toString`/`__repr__` in the uniffi bindings.
 #[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Token {
     /// The bearer token.
     pub access_token: String,
     /// Usually `Bearer`.
     pub token_type: String,
     /// When it was issued (the `now` of parsing).
-    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub issued_at: Timestamp,
     /// `issued_at + expires_in`.
-    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub expires_at: Timestamp,
     /// Granted scope.
     pub scope: Option<String>,

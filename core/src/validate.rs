@@ -4,6 +4,7 @@
 #![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 mod chars;
+mod country;
 mod date;
 mod email;
 mod language;
@@ -296,7 +297,7 @@ pub fn is_country(upper: &str) -> bool {
     upper == "XK"
         || (upper.len() == 2
             && upper.bytes().all(|b| b.is_ascii_uppercase())
-            && isocountry::CountryCode::for_alpha2(upper).is_ok())
+            && country::is_assigned_alpha2(upper))
 }
 
 /// An active ISO 4217 currency (upper case): not superseded, not a fund, not a special `X..` code.

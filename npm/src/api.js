@@ -1,6 +1,7 @@
 // The package's public API over the wasm core. Everything that knows the MCA API — validation,
-// requests, parsing, retries, polling, tokens — runs in the Rust core; this file only adapts:
-// camelCase options, Date → ISO strings, JSON across the boundary, McaError, AbortSignal.
+// requests, parsing, retries, polling, tokens, options, defaults and error messages — runs in the
+// Rust core, whose types cross the boundary as plain objects (tsify); this file only adapts: Date →
+// ISO strings, the fetch/sleep/clock hooks, McaError from the core's error view, AbortSignal.
 
 /** @type {any} the wasm-bindgen module, set by the entry point (src/node.js at once, src/browser.js
  * when the wasm has loaded). */
@@ -37,10 +38,7 @@ export function init(source) {
         },
         (cause) => {
           loading = undefined;
-          throw new McaError(
-            { kind: 'config', message: `could not load the WebAssembly core: ${describe(cause)}` },
-            cause,
-          );
+          throw localError('config', `could not load the WebAssembly core: ${describe(cause)}`, cause);
         },
       );
   }
@@ -48,7 +46,15 @@ export function init(source) {
 }
 
 function notLoaded() {
-  return new McaError({ kind: 'config', message: 'the WebAssembly core is not loaded yet: await init() first' });
+  return localError('config', 'the WebAssembly core is not loaded yet: await init() first');
+}
+
+/** An McaError for the two failures that happen before the core can speak (loading the wasm): the
+ * core's error view with only `kind`, `message` and `detail`. */
+function localError(kind, message, cause) {
+  const view = { kind, message, status: null, code: null, title: null, detail: message, violations: [],
+    retryAfterMs: null, traceId: null, bodyExcerpt: null, problem: null };
+  return new McaError(view, cause);
 }
 
 /** The wasm module for a synchronous function; McaError `config` before it has loaded. */
@@ -68,25 +74,18 @@ function describe(e) {
 
 const inspect = Symbol.for('nodejs.util.inspect.custom');
 
-/** Every failure of this package: `kind` is one of the core's stable strings. */
+/** Every failure of this package, built from the core's flat error view (`kind`, `message`,
+ * `status`, `code`, `title`, `detail`, `violations`, `retryAfterMs`, `traceId`, `bodyExcerpt`,
+ * `problem`): the same members, filled the same way, as in every language of this SDK. */
 export class McaError extends Error {
   /**
-   * @param {Record<string, any>} info the core's error object
+   * @param {Record<string, any>} view the core's error view
    * @param {unknown} [cause] the original error (a fetch failure, a timeout, the signal's reason)
    */
-  constructor(info, cause) {
-    super(info.message, cause === undefined ? undefined : { cause });
+  constructor(view, cause) {
+    super(view.message, cause === undefined ? undefined : { cause });
     this.name = 'McaError';
-    this.kind = info.kind;
-    this.status = info.status ?? null;
-    this.code = info.code ?? null;
-    this.title = info.title ?? null;
-    this.detail = info.detail ?? null;
-    this.violations = (info.violations ?? []).map((v) => ({ pointer: v.pointer, detail: v.detail }));
-    this.retryAfterMs = info.retryAfterMs ?? null;
-    this.traceId = info.traceId ?? null;
-    this.problem = info.problem ?? null;
-    this.bodyExcerpt = info.bodyExcerpt ?? null;
+    for (const [key, value] of Object.entries(view)) if (key !== 'message') this[key] = value;
   }
 }
 
@@ -120,40 +119,28 @@ export class AccessToken {
  * threw, to become the `cause` of the core's `transport` error. */
 const lastFetchError = new WeakMap();
 
-/** Turns what the core threw into an McaError. A call the caller aborted is McaError `deadline` (the
- * core's kind for it; a `TimeoutError` reason, as from `AbortSignal.timeout()`, is `transport`) with
- * the signal's reason as `cause`; a `transport` error carries the fetch failure as `cause`. */
+/** Turns what the core threw (its error view) into an McaError. A call the caller aborted carries
+ * the signal's reason as `cause`, a `transport` error the fetch failure. Anything else (a bug) is
+ * rethrown as it is. */
 function failure(e, signal, callSignal) {
-  if (signal && signal.aborted) {
-    const reason = signal.reason;
-    const timeout = reason instanceof Error && reason.name === 'TimeoutError';
-    return new McaError(
-      timeout
-        ? { kind: 'transport', message: `the caller's AbortSignal timed out: ${describe(reason)}` }
-        : { kind: 'deadline', message: `aborted by the caller's AbortSignal: ${describe(reason)}` },
-      reason,
-    );
-  }
-  if (typeof e === 'string' && e.startsWith('{"mcaError":true')) {
-    const info = JSON.parse(e);
-    const cause = info.kind === 'transport' && callSignal ? lastFetchError.get(callSignal) : undefined;
-    return new McaError(info, cause);
-  }
-  if (e instanceof McaError || !callSignal) return e;
-  return new McaError({ kind: 'transport', message: describe(e) }, e);
+  if (!e || typeof e !== 'object' || e instanceof Error || typeof e.kind !== 'string') return e;
+  const cause = signal?.aborted
+    ? signal.reason
+    : e.kind === 'transport' && callSignal
+      ? lastFetchError.get(callSignal)
+      : undefined;
+  return new McaError(e, cause);
 }
 
-/** JSON text of a caller's input: Dates become ISO strings (an invalid Date the text "Invalid Date"). */
-function jsonInput(value) {
-  return JSON.stringify(value === undefined ? null : value, function (key, v) {
-    const raw = this[key];
-    if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? 'Invalid Date' : raw.toISOString();
-    return v;
-  });
-}
-
-function parse(text) {
-  return JSON.parse(text);
+/** A caller's input with every `Date` as its ISO string (an invalid Date as the text "Invalid Date",
+ * which the core refuses). */
+function withDates(value) {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+  if (Array.isArray(value)) return value.map(withDates);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withDates(v)]));
+  }
+  return value;
 }
 
 /** Default `sleep` hook: a timer that ends early when `signal` aborts. */
@@ -175,11 +162,12 @@ function defaultFetch(url, init) {
 }
 
 /** What the exchange wrapper throws when no complete, acceptable response arrived; the core reports
- * it as an McaError of kind `transport`. */
+ * it as an McaError of kind `transport` (`timedOut`: the core's "request timed out after N ms"). */
 class TransportFailure extends Error {
-  constructor(message) {
+  constructor(message, timedOut = false) {
     super(message);
     this.name = 'TransportError';
+    this.timedOut = timedOut;
   }
 }
 
@@ -219,11 +207,12 @@ async function boundedText(response, limit, controller) {
 
 /** Wraps the fetch hook: redirects are never followed (`redirect: 'manual'`; a 3xx reaches the core,
  * which refuses it; a browser's `opaqueredirect` is refused here), the body is read with the core's
- * size cap, and the whole exchange (headers and body) must end within `timeoutMs`. The caller's
- * AbortSignal still cancels (the fetch gets a signal that follows it). */
-function guardedFetch(fetchFn, timeoutMs, limit) {
-  return async (url, init) => {
-    const caller = init?.signal;
+ * size cap, and the whole exchange (headers and body) must end within the request's `timeoutMs`
+ * (the core's per-request timeout). The caller's AbortSignal still cancels (the fetch gets a signal
+ * that follows it). */
+function guardedFetch(fetchFn, limit) {
+  return async (url, { timeoutMs, ...init }) => {
+    const caller = init.signal;
     const controller = new AbortController();
     const follow = () => controller.abort(caller.reason);
     if (caller) {
@@ -233,7 +222,7 @@ function guardedFetch(fetchFn, timeoutMs, limit) {
     let timer;
     const expired = new Promise((_, reject) => {
       timer = setTimeout(() => {
-        const e = new TransportFailure(`no complete response within ${timeoutMs} ms`);
+        const e = new TransportFailure(`no complete response within ${timeoutMs} ms`, true);
         controller.abort(e);
         reject(e);
       }, timeoutMs);
@@ -249,7 +238,9 @@ function guardedFetch(fetchFn, timeoutMs, limit) {
     } catch (e) {
       // The core keeps only a message; the call keeps the error itself for McaError's `cause`.
       if (caller) lastFetchError.set(caller, e);
-      throw e instanceof TransportFailure ? e : new TransportFailure(describe(e));
+      if (e instanceof TransportFailure) throw e;
+      // A fetch that reports its own timeout (a `TimeoutError`) timed out.
+      throw new TransportFailure(describe(e), e?.name === 'TimeoutError');
     } finally {
       clearTimeout(timer);
       if (caller) caller.removeEventListener('abort', follow);
@@ -261,29 +252,19 @@ function defaultNow() {
   return Date.now();
 }
 
-/** Wraps a caller's `onStep` so that it gets objects; its exceptions are swallowed by the core. */
-function stepCallback(onStep) {
-  return typeof onStep === 'function' ? (json) => onStep(JSON.parse(json)) : undefined;
-}
-
+/** A flow's options for the core: the call options without the JavaScript-only members. */
 function flowOptions(options) {
-  const o = options ?? {};
-  return JSON.stringify({
-    deadlineMs: o.deadlineMs,
-    wait: o.wait,
-    pollIntervalMs: o.pollIntervalMs,
-    maxPollIntervalMs: o.maxPollIntervalMs,
-    confirmAttempts: o.confirmAttempts,
-    jitterSeed: o.jitterSeed,
-  });
+  const { signal, onStep, ...core } = options ?? {};
+  return core;
 }
 
-function nowMs(options) {
+/** The validators' clock as text for the core (which refuses text that is not a date-time). */
+function nowText(options) {
   const now = options?.now;
   if (now === undefined || now === null) return undefined;
-  if (now instanceof Date) return now.getTime();
-  if (typeof now === 'string') return Date.parse(now);
-  return Number(now);
+  if (typeof now === 'string') return now;
+  const date = now instanceof Date ? now : new Date(Number(now));
+  return withDates(date);
 }
 
 /** A client of the MCA Partner Attestation API. Credentials and tokens are never printed. */
@@ -293,29 +274,15 @@ export class Client {
 
   /** @param {Record<string, any>} options see index.d.ts `ClientOptions` */
   constructor(options) {
-    const o = options ?? {};
-    const config = {
-      baseUrl: o.baseUrl,
-      resellerId: o.resellerId,
-      token: o.token,
-      credentials: o.credentials,
-      userAgent: o.userAgent,
-      correlationId: o.correlationId,
-      tokenUrl: o.tokenUrl,
-    };
-    this.#auth = o.credentials ? 'credentials' : o.token ? 'token' : 'none';
-    this.#make = () => {
-      const timeoutMs = o.requestTimeoutMs ?? wasm.defaultRequestTimeoutMs();
-      if (!(typeof timeoutMs === 'number' && timeoutMs > 0 && Number.isFinite(timeoutMs))) {
-        throw new McaError({ kind: 'config', message: 'requestTimeoutMs must be a positive number of milliseconds', violations: [] });
-      }
-      return new wasm.Core(
-        JSON.stringify(config),
-        guardedFetch(o.fetch ?? defaultFetch, timeoutMs, wasm.maxResponseBytes()),
-        o.sleep ?? defaultSleep,
-        o.now ?? defaultNow,
+    const { fetch, sleep, now, ...coreOptions } = options ?? {};
+    this.#auth = coreOptions.credentials ? 'credentials' : coreOptions.token ? 'token' : 'none';
+    this.#make = () =>
+      new wasm.Core(
+        coreOptions,
+        guardedFetch(fetch ?? defaultFetch, wasm.maxResponseBytes()),
+        sleep ?? defaultSleep,
+        now ?? defaultNow,
       );
-    };
     // With the wasm loaded (Node, or the browser after init()) a bad configuration throws here;
     // before it has loaded (browser), the first call loads it and rejects with the same error.
     if (wasm) this.#core = this.#built();
@@ -340,7 +307,7 @@ export class Client {
     return this.#core.baseUrl;
   }
 
-  async #run(signal, call, map = parse) {
+  async #run(signal, call, map = (value) => value) {
     // One signal per call: it follows the caller's, and keys the call's fetch failures.
     const own = new AbortController();
     const follow = () => own.abort(signal.reason);
@@ -362,7 +329,7 @@ export class Client {
   }
 
   startAttestation(org, input, options) {
-    return this.#run(options?.signal, (s) => this.#core.startAttestation(org, jsonInput(input), s));
+    return this.#run(options?.signal, (s) => this.#core.startAttestation(org, withDates(input), s));
   }
 
   getAttestation(org, options) {
@@ -382,23 +349,23 @@ export class Client {
   }
 
   addCspService(org, input, options) {
-    return this.#run(options?.signal, (s) => this.#core.addCspService(org, jsonInput(input), s));
+    return this.#run(options?.signal, (s) => this.#core.addCspService(org, withDates(input), s));
   }
 
   waitForSignature(org, options) {
     return this.#run(options?.signal, (s) =>
-      this.#core.waitForSignature(org, flowOptions(options), s, stepCallback(options?.onStep)),
+      this.#core.waitForSignature(org, flowOptions(options), s, options?.onStep),
     );
   }
 
   ensureAccepted(org, input, options) {
     return this.#run(options?.signal, (s) =>
-      this.#core.ensureAccepted(org, jsonInput(input), flowOptions(options), s, stepCallback(options?.onStep)),
+      this.#core.ensureAccepted(org, withDates(input), flowOptions(options), s, options?.onStep),
     );
   }
 
   token(options) {
-    return this.#run(options?.signal, (s) => this.#core.token(s), (json) => new AccessToken(JSON.parse(json)));
+    return this.#run(options?.signal, (s) => this.#core.token(s), (t) => new AccessToken(t));
   }
 
   toString() {
@@ -417,7 +384,7 @@ export class Client {
 /** Validates and normalises a start-attestation body without sending it; throws McaError `invalid`. */
 export function validateStartAttestation(input, options) {
   try {
-    return JSON.parse(loaded().validateStartAttestation(jsonInput(input), nowMs(options)));
+    return loaded().validateStartAttestation(withDates(input), nowText(options));
   } catch (e) {
     throw failure(e);
   }
@@ -426,7 +393,7 @@ export function validateStartAttestation(input, options) {
 /** Validates and normalises an add-CSP-service body without sending it; throws McaError `invalid`. */
 export function validateAddCspService(input, options) {
   try {
-    return JSON.parse(loaded().validateAddCspService(jsonInput(input), nowMs(options)));
+    return loaded().validateAddCspService(withDates(input), nowText(options));
   } catch (e) {
     throw failure(e);
   }

@@ -16,7 +16,7 @@ test('AbortSignal cancels a wait between polls', async () => {
   setTimeout(() => controller.abort(), 100);
   const e = await rejection(() => c.waitForSignature(ORG, { signal: controller.signal, pollIntervalMs: 60_000 }));
   assert.ok(e instanceof McaError);
-  assert.equal(e.kind, 'deadline');
+  assert.equal(e.kind, 'cancelled');
   assert.equal(e.cause, controller.signal.reason, 'the signal reason is the cause');
   assert.equal(e.cause.name, 'AbortError');
   assert.ok(performance.now() - t0 < 5_000, 'did not wait for the poll interval');
@@ -35,9 +35,9 @@ test('AbortSignal cancels a request in flight and fetch gets a signal that follo
   setTimeout(() => controller.abort(new Error('stop now')), 20);
   const e = await rejection(() => c.getAcceptance(ORG, { signal: controller.signal }));
   assert.ok(e instanceof McaError);
-  assert.equal(e.kind, 'deadline');
+  assert.equal(e.kind, 'cancelled');
   assert.equal(e.cause, controller.signal.reason, 'the signal reason is the cause');
-  assert.match(e.message, /stop now/);
+  assert.match(e.cause.message, /stop now/, 'the reason stays the cause; the message is the core\'s');
   // The package adds its request timeout: fetch gets its own signal, aborted with the caller's reason.
   assert.ok(seenSignal.aborted);
   assert.equal(seenSignal.reason, controller.signal.reason);
@@ -48,7 +48,7 @@ test('an already aborted signal sends nothing', async () => {
   const c = new Client({ ...base, fetch });
   const e = await rejection(() => c.finalizeAttestation(ORG, { signal: AbortSignal.abort() }));
   assert.ok(e instanceof McaError);
-  assert.equal(e.kind, 'deadline');
+  assert.equal(e.kind, 'cancelled');
   assert.equal(e.cause.name, 'AbortError');
   assert.equal(requests.length, 0);
 });

@@ -74,7 +74,7 @@ test('caller_abort_is_mca_error_with_the_reason_as_cause', async () => {
   setTimeout(() => controller.abort(), 50);
   const e = await rejection(() => c.getAcceptance(ORG, { signal: controller.signal }));
   assert.ok(e instanceof McaError, `${e}`);
-  assert.equal(e.kind, 'deadline');
+  assert.equal(e.kind, 'cancelled');
   assert.equal(e.cause, controller.signal.reason);
   assert.equal(e.cause.name, 'AbortError');
 });

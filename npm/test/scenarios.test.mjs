@@ -200,7 +200,9 @@ test('fault_legacy_body_is_api_error', async () => {
   assert.ok(e instanceof McaError);
   assert.equal(e.kind, 'api');
   assert.equal(e.status, 400);
-  assert.equal(e.code, 'E1001');
+  // Legacy arrays: the symbolic errorName is the code; the numeric errorCode stays an extension.
+  assert.equal(e.code, 'InjectedFault');
+  assert.equal(JSON.parse(e.problem.extensions).errorCode, 'E1001');
   assert.equal(e.detail, 'Injected legacy error');
 });
 

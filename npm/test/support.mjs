@@ -58,13 +58,18 @@ export function assertError(error, expected, context = '') {
   assert.ok(error instanceof McaError, `${context}: expected McaError, got ${error?.stack ?? error}`);
   assert.ok(error instanceof Error);
   assert.equal(error.kind, expected.kind, `${context}: kind (${error.message})`);
-  for (const key of ['status', 'code', 'title', 'detail', 'traceId', 'retryAfterMs', 'bodyExcerpt']) {
+  // The flat error view, field by field (tests/vectors/README.md): these are always compared,
+  // absent from the expectation meaning null; violations absent meaning none.
+  for (const key of ['status', 'code', 'title', 'detail', 'traceId', 'retryAfterMs']) {
+    assert.deepEqual(error[key], key in expected ? expected[key] : null, `${context}: ${key}`);
+  }
+  for (const key of ['message', 'bodyExcerpt']) {
     if (key in expected) assert.deepEqual(error[key], expected[key], `${context}: ${key}`);
   }
   if ('violations' in expected) assert.deepEqual(error.violations, expected.violations, `${context}: violations`);
-  if ('pointers' in expected) {
+  else if ('pointers' in expected) {
     assert.deepEqual(error.violations.map((v) => v.pointer), expected.pointers, `${context}: pointers`);
-  }
+  } else assert.deepEqual(error.violations, [], `${context}: violations`);
 }
 
 /** Runs `fn` expecting a rejection; returns the error. */

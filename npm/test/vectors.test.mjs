@@ -67,6 +67,19 @@ describe('validation.json', () => {
       switch (c.kind) {
         case 'start_attestation':
         case 'add_csp_service': {
+          if (c.error?.kind === 'config') {
+            // A caller's clock that is not a date-time: the validators refuse it (the client's
+            // clock is a hook, not text).
+            const validate = c.kind === 'start_attestation' ? validateStartAttestation : validateAddCspService;
+            let thrown;
+            try {
+              validate(c.input, { now });
+            } catch (e) {
+              thrown = e;
+            }
+            assertError(thrown, c.error, 'validate');
+            break;
+          }
           const validate = c.kind === 'start_attestation' ? validateStartAttestation : validateAddCspService;
           const client = new Client(clientOptions(null, { token: 'vector-token' }, hooks));
           const send = () => call(client, c.kind, org, c.input);
@@ -118,6 +131,21 @@ describe('validation.json', () => {
           }
           break;
         }
+        case 'client_options': {
+          const make = () => new Client({ ...c.input, ...hooks });
+          if (c.valid) {
+            assert.equal(make().baseUrl, c.normalized);
+          } else {
+            let thrown;
+            try {
+              make();
+            } catch (e) {
+              thrown = e;
+            }
+            assertError(thrown, c.error, 'client options');
+          }
+          break;
+        }
         default:
           assert.fail(`unknown kind ${c.kind}`);
       }
@@ -165,11 +193,21 @@ describe('responses.json', () => {
   for (const c of file.cases) {
     test(c.name, async () => {
       const clock = fakeClock(c.now ?? file.now);
-      const { fetch, requests } = recordingFetch(() => c.response);
+      // `transport`: every request fails — `timeout` as a fetch reporting its TimeoutError, `cancel`
+      // as the caller aborting the call's AbortSignal while the request is in flight.
+      const controller = new AbortController();
+      const { fetch, requests } = recordingFetch(() => {
+        if (c.transport === 'timeout') throw new DOMException('The operation timed out.', 'TimeoutError');
+        if (c.transport === 'cancel') {
+          controller.abort();
+          throw controller.signal.reason;
+        }
+        return c.response;
+      });
       const auth = c.op === 'token' ? { credentials: c.credentials ?? file.credentials } : { token: 'vector-token' };
       const client = new Client(clientOptions(c.config, auth, { fetch, now: clock.now, sleep: clock.sleep }));
       const input = c.op === 'start_attestation' ? (c.input ?? file.startInput) : c.op === 'add_csp_service' ? (c.input ?? file.cspInput) : undefined;
-      const run = () => call(client, c.op, c.org ?? file.org, input);
+      const run = () => call(client, c.op, c.org ?? file.org, input, { signal: controller.signal });
       if ('ok' in c.expect) {
         const value = await run();
         assertSubset(value === undefined ? null : value, c.expect.ok);
@@ -207,7 +245,7 @@ describe('flows.json', () => {
           mismatches.push(`#${next - 1}: expected ${JSON.stringify(step)}, got ${init.method} ${url}`);
           throw new TypeError('fetch failed');
         }
-        if (step.transportError) throw new TypeError('fetch failed', { cause: new Error(step.transportError) });
+        if (step.transportError) throw new TypeError(step.transportError);
         const { toResponse } = await import('./support.mjs');
         return toResponse(step.respond);
       };

@@ -79,7 +79,7 @@ pub trait Machine {
     rename_all_fields = "camelCase"
 )]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub enum FlowEvent {
     /// The acceptance state was read.
     AcceptanceChecked {
@@ -93,7 +93,6 @@ pub enum FlowEvent {
         /// Link for the signer.
         agreement_link: String,
         /// When the link expires.
-        #[cfg_attr(feature = "wasm", tsify(type = "string"))]
         expires_at: Timestamp,
     },
     /// An ongoing, unexpired attestation was found and is reused instead of starting another.
@@ -103,7 +102,6 @@ pub enum FlowEvent {
         /// Link for the signer.
         agreement_link: String,
         /// When the link expires.
-        #[cfg_attr(feature = "wasm", tsify(type = "string | null"))]
         expires_at: Option<Timestamp>,
         /// Its status.
         status: AttestationStatus,
