@@ -30,24 +30,12 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 cargo run -q -p bindings-uniffi --bin uniffi-bindgen -- generate --no-format \
   --library "$lib" --language kotlin --config "$here/uniffi.toml" --out-dir "$tmp/gen" >/dev/null
-# Work around a uniffi 0.32.2 Kotlin bug: an async foreign method returning a record of another
-# crate (HttpTransport.send -> the core's HttpResponse) passes that crate's RustBuffer class where
-# this package's is expected. Both are the same C struct: copy the three fields across.
-ffi_kt="$tmp/gen/com/cloudmore/mca/ffi/mca_uniffi.kt"
-perl -0pi -e 's/(UniffiForeignFutureResultRustBuffer\.UniffiByValue\(\s*)(FfiConverterTypeHttpResponse\.lower\(returnValue\))/$1uniffiRebuffer($2)/g' "$ffi_kt"
-grep -q 'uniffiRebuffer(FfiConverterTypeHttpResponse' "$ffi_kt" || { echo "kotlin/test.sh: RustBuffer patch did not apply" >&2; exit 1; }
-cat >>"$ffi_kt" <<'KT'
-
-internal fun uniffiRebuffer(b: com.cloudmore.mca.model.RustBuffer.ByValue): RustBuffer.ByValue =
-    RustBuffer.ByValue().also {
-        it.capacity = b.capacity
-        it.len = b.len
-        it.data = b.data
-    }
-KT
 # Replace the generated sources only when they changed, so Maven does not recompile needlessly.
+# When they changed, drop the compiled classes too: a class whose source is gone (a renamed
+# generated type) would otherwise stay on the test classpath.
 if ! diff -rq "$tmp/gen" "$gen" >/dev/null 2>&1; then
-  rm -rf "$gen" && mkdir -p "$(dirname "$gen")" && cp -r "$tmp/gen" "$gen"
+  rm -rf "$gen" "$here/target/classes" "$here/target/test-classes"
+  mkdir -p "$(dirname "$gen")" && cp -r "$tmp/gen" "$gen"
 fi
 
 # 2. The native library as a JNA resource.

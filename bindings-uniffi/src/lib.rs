@@ -28,10 +28,10 @@ use std::time::{Duration, SystemTime};
 use mca_attestation::http::{DEFAULT_REQUEST_TIMEOUT, MAX_RESPONSE_BYTES};
 
 use mca_attestation::{
-    validate, Acceptance, AddCspService, Attestation, AttestationStarted, Auth, ClientConfig,
-    Credentials, CspServiceAdded, EnsureOptions, EnsureOutcome, FlowEvent, HttpRequest,
-    HttpResponse, McaError, OrganizationId, Platform, PollOptions, RefreshOutcome, Session,
-    StartAttestation, Timestamp, Token,
+    validate, Acceptance, AddCspService, Attestation, AttestationStarted, ClientOptions,
+    CspServiceAdded, EnsureAcceptedOptions, EnsureOutcome, ErrorView, FlowEvent, HttpRequest,
+    HttpResponse, McaError, OrganizationId, Platform, RefreshOutcome, Session, StartAttestation,
+    Timestamp, Token, WaitOptions,
 };
 
 uniffi::setup_scaffolding!("mca_uniffi");
@@ -46,13 +46,21 @@ pub enum TransportError {
         /// What the host reported.
         message: String,
     },
-    /// The host gave up on purpose (cancellation, a bug in user code): the flow stops at once
-    /// without retrying. The host usually re-raises its own exception afterwards.
+    /// The host gave up on purpose (a bug in user code): the flow stops at once without
+    /// retrying, as a `config` error. The host usually re-raises its own exception afterwards.
     #[error("{message}")]
     Aborted {
         /// What the host reported.
         message: String,
     },
+    /// The host's native cancellation (asyncio cancel, coroutine cancel, thread interrupt): the
+    /// flow stops at once, as the core's `cancelled` kind (with the core's message).
+    #[error("cancelled")]
+    Cancelled,
+    /// No complete response within the request's `timeout_ms`: the core's `transport` error
+    /// "request timed out after N ms" (retried where that is safe).
+    #[error("timed out")]
+    TimedOut,
 }
 
 impl From<uniffi::UnexpectedUniFFICallbackError> for TransportError {
@@ -64,14 +72,28 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for TransportError {
 }
 
 impl TransportError {
-    fn into_core(self) -> McaError {
+    /// The core error for this failure of a request whose timeout was `timeout_ms`.
+    fn into_core(self, timeout_ms: i64) -> McaError {
         match self {
             TransportError::Failed { message } => McaError::Transport { message },
             TransportError::Aborted { message } => McaError::Config {
                 message: format!("transport aborted: {message}"),
             },
+            TransportError::Cancelled => McaError::cancelled(),
+            TransportError::TimedOut => McaError::timed_out(timeout_ms),
         }
     }
+}
+
+/// What an asynchronous host transport returns: the response that arrived.
+///
+/// A record of this crate wrapping the core's [`HttpResponse`]: uniffi 0.32's Kotlin bindings
+/// cannot return a record of another crate from an async foreign method (they pass that crate's
+/// `RustBuffer` class where this one's is expected), so the async trait returns this instead.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct Received {
+    /// The response, whatever its status.
+    pub response: HttpResponse,
 }
 
 /// The host's asynchronous HTTP client (Python `asyncio`, Kotlin coroutines).
@@ -80,7 +102,7 @@ impl TransportError {
 pub trait HttpTransport: Send + Sync {
     /// Sends `request` and returns whatever response arrived, whatever its status; fails with
     /// [`TransportError::Failed`] only when no response arrived.
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
+    async fn send(&self, request: HttpRequest) -> Result<Received, TransportError>;
 }
 
 /// The host's blocking HTTP client.
@@ -117,69 +139,8 @@ pub trait EventListener: Send + Sync {
     fn on_event(&self, event: FlowEvent);
 }
 
-/// How requests are authorised.
-#[derive(Clone, PartialEq, Eq, uniffi::Enum)]
-pub enum ClientAuthConfig {
-    /// No `Authorization` header.
-    None,
-    /// A bearer token obtained elsewhere.
-    Token {
-        /// The bearer token.
-        token: String,
-    },
-    /// Password grant against the token endpoint; tokens are cached and renewed by the core.
-    Credentials {
-        /// The credentials.
-        credentials: Credentials,
-    },
-}
-
-impl fmt::Debug for ClientAuthConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.to_auth(), f)
-    }
-}
-
-impl ClientAuthConfig {
-    fn to_auth(&self) -> Auth {
-        match self {
-            ClientAuthConfig::None => Auth::None,
-            ClientAuthConfig::Token { token } => Auth::Bearer(token.clone()),
-            ClientAuthConfig::Credentials { credentials } => Auth::Password(credentials.clone()),
-        }
-    }
-}
-
-/// Everything a client needs besides its host platform.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct ClientOptions {
-    /// API base URL (https; http only for loopback hosts).
-    pub base_url: String,
-    /// Reseller GUID.
-    pub reseller_id: String,
-    /// Authorisation.
-    pub auth: ClientAuthConfig,
-    /// Which binding sends (`python`, `kotlin`, …), for the `User-Agent`.
-    pub binding: String,
-    /// Extra `User-Agent` product, e.g. `acme-onboarding/2.1`.
-    #[uniffi(default = None)]
-    pub user_agent_extra: Option<String>,
-    /// Sent as `X-Correlation-Id` on every request when set.
-    #[uniffi(default = None)]
-    pub correlation_id: Option<String>,
-    /// Token endpoint; `<base_url>/connect/token` when absent.
-    #[uniffi(default = None)]
-    pub token_url: Option<String>,
-}
-
-fn session(options: &ClientOptions) -> Result<Session, McaError> {
-    let mut config = ClientConfig::new(&options.base_url, &options.reseller_id, &options.binding)?;
-    if let Some(url) = &options.token_url {
-        config = config.with_token_url(url)?;
-    }
-    config.user_agent_extra = options.user_agent_extra.clone();
-    config.correlation_id = options.correlation_id.clone();
-    Ok(Session::new(config, options.auth.to_auth()))
+fn session(options: &ClientOptions, binding: &str) -> Result<Session, McaError> {
+    Session::from_options(options, binding)
 }
 
 fn org(id: &str) -> Result<OrganizationId, McaError> {
@@ -213,11 +174,13 @@ impl Platform for AsyncHost {
 
     fn send(&self, request: HttpRequest) -> Self::SendFuture {
         let transport = Arc::clone(&self.transport);
+        let timeout_ms = request.timeout_ms;
         Box::pin(async move {
             transport
                 .send(request)
                 .await
-                .map_err(TransportError::into_core)
+                .map(|received| received.response)
+                .map_err(|e| e.into_core(timeout_ms))
                 .and_then(within_cap)
         })
     }
@@ -250,10 +213,11 @@ impl Platform for BlockingHost {
     type SleepFuture = std::future::Ready<()>;
 
     fn send(&self, request: HttpRequest) -> Self::SendFuture {
+        let timeout_ms = request.timeout_ms;
         std::future::ready(
             self.transport
                 .send(request)
-                .map_err(TransportError::into_core)
+                .map_err(|e| e.into_core(timeout_ms))
                 .and_then(within_cap),
         )
     }
@@ -314,16 +278,18 @@ impl fmt::Debug for McaClient {
 
 #[uniffi::export]
 impl McaClient {
-    /// A client; `config` errors for a bad base URL or reseller id.
+    /// A client over the core's options; `binding` (`python`, `kotlin`) labels the `User-Agent`.
+    /// Every option is checked by the core (`config` errors).
     #[uniffi::constructor]
     pub fn new(
         options: ClientOptions,
+        binding: String,
         transport: Arc<dyn HttpTransport>,
         runtime: Arc<dyn Runtime>,
         listener: Option<Arc<dyn EventListener>>,
     ) -> Result<Arc<Self>, McaError> {
         Ok(Arc::new(Self {
-            session: session(&options)?,
+            session: session(&options, &binding)?,
             host: AsyncHost {
                 transport,
                 runtime,
@@ -424,11 +390,11 @@ impl McaClient {
     pub async fn wait_for_signature(
         &self,
         organization_id: String,
-        options: PollOptions,
+        options: WaitOptions,
     ) -> Result<mca_attestation::WaitOutcome, McaError> {
         let org = org(&organization_id)?;
         self.session
-            .wait_for_signature(&self.host, &org, options)
+            .wait_for_signature_with(&self.host, &org, &options)
             .await
     }
 
@@ -437,11 +403,11 @@ impl McaClient {
         &self,
         organization_id: String,
         input: StartAttestation,
-        options: EnsureOptions,
+        options: EnsureAcceptedOptions,
     ) -> Result<EnsureOutcome, McaError> {
         let org = org(&organization_id)?;
         self.session
-            .ensure_accepted(&self.host, &org, input, options)
+            .ensure_accepted_with(&self.host, &org, input, &options)
             .await
     }
 }
@@ -463,16 +429,18 @@ impl fmt::Debug for McaBlockingClient {
 
 #[uniffi::export]
 impl McaBlockingClient {
-    /// A client; `config` errors for a bad base URL or reseller id.
+    /// A client over the core's options; `binding` (`python`, `kotlin`) labels the `User-Agent`.
+    /// Every option is checked by the core (`config` errors).
     #[uniffi::constructor]
     pub fn new(
         options: ClientOptions,
+        binding: String,
         transport: Arc<dyn BlockingHttpTransport>,
         runtime: Arc<dyn BlockingRuntime>,
         listener: Option<Arc<dyn EventListener>>,
     ) -> Result<Arc<Self>, McaError> {
         Ok(Arc::new(Self {
-            session: session(&options)?,
+            session: session(&options, &binding)?,
             host: BlockingHost {
                 transport,
                 runtime,
@@ -568,10 +536,13 @@ impl McaBlockingClient {
     pub fn wait_for_signature(
         &self,
         organization_id: String,
-        options: PollOptions,
+        options: WaitOptions,
     ) -> Result<mca_attestation::WaitOutcome, McaError> {
         let org = org(&organization_id)?;
-        block_on(self.session.wait_for_signature(&self.host, &org, options))
+        block_on(
+            self.session
+                .wait_for_signature_with(&self.host, &org, &options),
+        )
     }
 
     /// Makes sure the customer has accepted, doing only what is missing.
@@ -579,34 +550,21 @@ impl McaBlockingClient {
         &self,
         organization_id: String,
         input: StartAttestation,
-        options: EnsureOptions,
+        options: EnsureAcceptedOptions,
     ) -> Result<EnsureOutcome, McaError> {
         let org = org(&organization_id)?;
         block_on(
             self.session
-                .ensure_accepted(&self.host, &org, input, options),
+                .ensure_accepted_with(&self.host, &org, input, &options),
         )
     }
-}
-
-/// The core's default polling schedule (2 s doubling to 30 s, no deadline, no jitter), so hosts
-/// never restate it.
-#[uniffi::export]
-pub fn default_poll_options() -> mca_attestation::PollOptions {
-    mca_attestation::PollOptions::default()
-}
-
-/// The core's default `ensure_accepted` options (wait, default polling, 5 confirmations).
-#[uniffi::export]
-pub fn default_ensure_options() -> mca_attestation::EnsureOptions {
-    mca_attestation::EnsureOptions::default()
 }
 
 /// The core's cap on a response body in bytes (`MAX_RESPONSE_BYTES`): the default transports read
 /// at most this many plus one and report more as a `transport` error.
 #[uniffi::export]
-pub fn max_response_bytes() -> u64 {
-    u64::try_from(MAX_RESPONSE_BYTES).unwrap_or(u64::MAX)
+pub fn max_response_bytes() -> i64 {
+    i64::try_from(MAX_RESPONSE_BYTES).unwrap_or(i64::MAX)
 }
 
 /// The core's default timeout of one HTTP exchange (connect, headers and the whole body):
@@ -622,14 +580,36 @@ pub fn core_version() -> String {
     mca_attestation::VERSION.to_string()
 }
 
-/// Serialises acceptance evidence as the core's JSON (camelCase members, RFC 3339 times).
+/// The flat view of a core error (kind, message, status, code, title, detail, violations,
+/// retry-after, trace id, body excerpt, problem) that every binding's error object is built from.
 #[uniffi::export]
-pub fn evidence_to_json(evidence: mca_attestation::AcceptanceEvidence) -> String {
-    evidence.to_json()
+pub fn error_view(error: McaError) -> ErrorView {
+    ErrorView::from(&error)
 }
 
-/// The core's one-line message for an error (never contains secrets or signer details).
+/// The `cancelled` error's view for a host's native cancellation (asyncio cancel, coroutine
+/// cancel) that happened outside the core, so every language reports it the same way.
 #[uniffi::export]
-pub fn describe_error(error: McaError) -> String {
-    error.to_string()
+pub fn cancelled_view() -> ErrorView {
+    ErrorView::from(&McaError::cancelled())
+}
+
+/// Validates and normalises a start body against `now` given as text (RFC 3339; anything else is
+/// the core's `config` error), without a client; sends nothing.
+#[uniffi::export]
+pub fn validate_start_attestation_at(
+    input: StartAttestation,
+    now: String,
+) -> Result<StartAttestation, McaError> {
+    validate::start_attestation(&input, validate::now(&now)?)
+}
+
+/// Validates and normalises an add-CSP-service body against `now` given as text, without a
+/// client; sends nothing.
+#[uniffi::export]
+pub fn validate_add_csp_service_at(
+    input: AddCspService,
+    now: String,
+) -> Result<AddCspService, McaError> {
+    validate::add_csp_service(&input, validate::now(&now)?)
 }

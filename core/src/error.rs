@@ -54,6 +54,10 @@ pub const CANCELLED: &str = "the call was cancelled by the caller";
 #[derive(Clone, Debug, PartialEq, thiserror::Error, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Error))]
+// Named `CoreError` in the generated bindings: each binding's public error (`McaError` in Python
+// and JS, `McaException` in Kotlin) is built from this error's flat view, and Kotlin would turn
+// `McaError` into a second `McaException` (and `Error` into `Exception`).
+#[cfg_attr(feature = "uniffi", uniffi(name = "CoreError"))]
 pub enum McaError {
     /// Client-side validation failed; nothing was sent. Every violation is listed.
     #[error("invalid input: {}", summarize(violations))]

@@ -204,13 +204,17 @@ impl fmt::Debug for HttpRequest {
 /// A response the platform received.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+// The `Debug` (body length only) becomes `toString`/`__repr__` in the uniffi bindings.
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct HttpResponse {
     /// Status code.
     pub status: u16,
     /// Headers.
+    #[cfg_attr(feature = "uniffi", uniffi(default = []))]
     pub headers: Vec<Header>,
     /// Body text (empty when none).
+    #[cfg_attr(feature = "uniffi", uniffi(default = ""))]
     pub body: String,
 }
 
@@ -242,6 +246,28 @@ impl fmt::Debug for HttpResponse {
             .field("headers", &self.headers)
             .field("body", &format!("<{} bytes>", self.body.len()))
             .finish()
+    }
+}
+
+/// Header look-up for the uniffi bindings (host transports and tests read request headers).
+#[cfg(feature = "uniffi")]
+#[uniffi::export]
+impl HttpRequest {
+    /// The value of the first header with this name (case-insensitive), if any.
+    #[uniffi::method(name = "header")]
+    pub fn header_value(&self, name: String) -> Option<String> {
+        self.header(&name).map(str::to_string)
+    }
+}
+
+/// Header look-up for the uniffi bindings.
+#[cfg(feature = "uniffi")]
+#[uniffi::export]
+impl HttpResponse {
+    /// The value of the first header with this name (case-insensitive), if any.
+    #[uniffi::method(name = "header")]
+    pub fn header_value(&self, name: String) -> Option<String> {
+        self.header(&name).map(str::to_string)
     }
 }
 

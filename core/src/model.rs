@@ -60,6 +60,7 @@ pub struct StartAttestation {
     /// BCP 47 language tag; `en-US` when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "wasm", tsify(optional))]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub language: Option<String>,
     /// Customer's country, ISO 3166-1 alpha-2.
     pub country: String,
@@ -204,6 +205,7 @@ pub struct Acceptance {
     pub last_sync_date: Option<Timestamp>,
 }
 
+#[cfg_attr(feature = "uniffi", uniffi::export)]
 impl Acceptance {
     /// The customer accepted directly with Microsoft.
     pub fn via_direct(&self) -> bool {
@@ -244,12 +246,14 @@ pub enum RefreshOutcome {
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct PartnerAttestation {
     /// Must be true: Cloudmore runs the whole attestation.
+    #[cfg_attr(feature = "uniffi", uniffi(default = true))]
     pub automatic_flow: bool,
     /// Who accepted.
     pub signer: Signer,
     /// BCP 47 language; `en-US` when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "wasm", tsify(optional))]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub language: Option<String>,
     /// ISO 3166-1 alpha-2 country.
     pub country: String,
@@ -266,44 +270,53 @@ pub struct AddCspService {
     /// Service id, if the caller has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "wasm", tsify(optional))]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub id: Option<String>,
     /// ISO 4217 billing currency (required).
     pub currency_code: String,
     /// Company registration number.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "wasm", tsify(optional))]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub organization_number: Option<String>,
     /// Contact e-mail (required).
     pub contact_email: String,
     /// Contact given name.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "wasm", tsify(optional))]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub contact_first_name: Option<String>,
     /// Contact family name.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "wasm", tsify(optional))]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub contact_last_name: Option<String>,
     /// Contact phone.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "wasm", tsify(optional))]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub contact_phone: Option<String>,
     /// City.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "wasm", tsify(optional))]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub city: Option<String>,
     /// Street address.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "wasm", tsify(optional))]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub address: Option<String>,
     /// Postal code.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "wasm", tsify(optional))]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub postal_code: Option<String>,
     /// Microsoft tenant domain prefix (`<prefix>.onmicrosoft.com`, required).
     pub domain_prefix: String,
     /// Automatic attestation; `automaticFlow` must be true when present.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "wasm", tsify(optional))]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub partner_attestation: Option<PartnerAttestation>,
 }
 
@@ -368,6 +381,7 @@ pub struct AcceptanceEvidence {
     pub confirmed_at: Option<Timestamp>,
 }
 
+#[cfg_attr(feature = "uniffi", uniffi::export)]
 impl AcceptanceEvidence {
     /// Pretty JSON (camelCase members, RFC 3339 times).
     pub fn to_json(&self) -> String {

@@ -74,15 +74,18 @@ pub struct Credentials {
     pub password: String,
     /// OAuth client id, when the identity server requires one.
     #[cfg_attr(feature = "wasm", tsify(optional))]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub client_id: Option<String>,
     /// OAuth client secret.
     #[cfg_attr(feature = "wasm", tsify(optional))]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub client_secret: Option<String>,
     /// How the client id and secret are sent (`basic` when absent).
     #[cfg_attr(feature = "wasm", tsify(optional))]
     pub client_auth: ClientAuth,
     /// Scope; `api` when absent.
     #[cfg_attr(feature = "wasm", tsify(optional))]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub scope: Option<String>,
 }
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar
-import dataclasses
 import datetime as dt
 import enum
 import json
@@ -61,24 +60,34 @@ def ms(d: dt.timedelta) -> int:
     return round(d.total_seconds() * 1000)
 
 
+def _variant(value: Any) -> Optional[str]:
+    """The tag of a generated enum variant with fields (``RefreshOutcome.ALREADY_RUNNING`` …)."""
+    name = type(value).__name__
+    if "." in name:
+        return name.rsplit(".", 1)[1].lower()
+    return None
+
+
 def to_json(value: Any, drop_none: bool = False) -> Any:
-    """A public value in the core's JSON form (camelCase; datetimes kept for instant comparison)."""
+    """A generated record in the core's JSON form (camelCase; datetimes kept for instant comparison)."""
     if isinstance(value, enum.Enum):
-        return value.value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return value.name.lower()
+    if hasattr(value, "__dict__") and not isinstance(value, type):
         out: Dict[str, Any] = {}
-        for f in dataclasses.fields(value):
-            if f.name.startswith("_"):
+        tag = _variant(value)
+        if tag is not None:
+            out["type"] = tag
+        for name, v in vars(value).items():
+            if name.startswith("_"):
                 continue
-            v = getattr(value, f.name)
             if drop_none and v is None:
                 continue
             if isinstance(v, dt.timedelta):
-                out[camel(f.name) + "Ms"] = ms(v)
-            elif f.name == "retry_after" and v is None:
+                out[camel(name) + "Ms"] = ms(v)
+            elif name == "retry_after" and v is None:
                 out["retryAfterMs"] = None
             else:
-                out[camel(f.name)] = to_json(v, drop_none)
+                out[camel(name)] = to_json(v, drop_none)
         return out
     if isinstance(value, list):
         return [to_json(v, drop_none) for v in value]
@@ -115,38 +124,43 @@ def match(got: Any, want: Any, path: str, diffs: List[str], subset: bool = True)
             diffs.append(f"{path}: {got!r} != {want!r}")
 
 
+ALWAYS = ["status", "code", "title", "detail", "retryAfterMs", "traceId"]
+"""Members of an error expectation compared even when absent (absent = null)."""
+
+
 def check_error(err: BaseException, want: Dict[str, Any]) -> List[str]:
-    """Differences between a raised error and an error expectation."""
+    """Differences between a raised error's flat view (the core's ``ErrorView``) and an error
+    expectation, member by member (tests/vectors/README.md): the ``ALWAYS`` members (absent =
+    null), ``violations`` whole or ``pointers`` only (neither = no violations), and any other
+    member given (``kind``, ``message``, ``bodyExcerpt``)."""
     if not isinstance(err, mca.McaError):
         return [f"not an McaError: {err!r}"]
+    view = to_json(err.view)
+    expected = {key: want.get(key) for key in ALWAYS}
+    expected.update(want)
+    if "violations" not in want and "pointers" not in want:
+        expected["violations"] = []
     diffs: List[str] = []
-    if err.kind != want["kind"]:
-        diffs.append(f"kind {err.kind} != {want['kind']} ({err})")
-    got = {
-        "status": err.status,
-        "code": err.code,
-        "title": err.title,
-        "detail": err.detail,
-        "traceId": err.trace_id,
-        "retryAfterMs": ms(err.retry_after) if err.retry_after is not None else None,
-        "bodyExcerpt": getattr(err, "body_excerpt", None),
-    }
-    for key, value in got.items():
-        if key in want and want[key] != value:
-            diffs.append(f"{key} {value!r} != {want[key]!r}")
-    if "pointers" in want and [v.pointer for v in err.violations] != want["pointers"]:
-        diffs.append(f"pointers {[v.pointer for v in err.violations]} != {want['pointers']} ({err})")
-    if "violations" in want:
-        vs = [{"pointer": v.pointer, "detail": v.detail} for v in err.violations]
-        if vs != want["violations"]:
-            diffs.append(f"violations {vs} != {want['violations']}")
+    for key, value in expected.items():
+        if key == "pointers":
+            got = [v["pointer"] for v in view["violations"]]
+        elif key in view:
+            got = view[key]
+        else:
+            diffs.append(f"{key}: not a member of the error view")
+            continue
+        if got != value:
+            diffs.append(f"{key} {got!r} != {value!r} ({err})")
     return diffs
 
 
 def signer(j: Optional[Dict[str, Any]]) -> mca.Signer:
     j = j or {}
     return mca.Signer(
-        j.get("firstName", ""), j.get("lastName", ""), j.get("emailAddress", ""), j.get("phoneNumber", "")
+        first_name=j.get("firstName", ""),
+        last_name=j.get("lastName", ""),
+        email_address=j.get("emailAddress", ""),
+        phone_number=j.get("phoneNumber", ""),
     )
 
 
@@ -186,7 +200,7 @@ def csp_input(j: Dict[str, Any]) -> mca.AddCspService:
 
 
 def response(j: Dict[str, Any]) -> mca.HttpResponse:
-    return mca.HttpResponse.of(j["status"], j.get("headers") or {}, j.get("body", ""))
+    return mca.http_response(j["status"], j.get("headers") or {}, j.get("body", ""))
 
 
 def credentials(j: Dict[str, Any]) -> mca.Credentials:
@@ -195,7 +209,7 @@ def credentials(j: Dict[str, Any]) -> mca.Credentials:
         password=j["password"],
         client_id=j.get("clientId"),
         client_secret=j.get("clientSecret"),
-        client_auth="body" if j.get("clientAuth") == "body" else "basic",
+        client_auth=mca.ClientAuth.BODY if j.get("clientAuth") == "body" else mca.ClientAuth.BASIC,
         scope=j.get("scope"),
     )
 
@@ -216,3 +230,14 @@ class FakeClock:
 
     async def async_sleep(self, seconds: float) -> None:
         self.sleep(seconds)
+
+
+OPTION_KEYS = {"token", "credentials", "token_url", "user_agent", "correlation_id", "request_timeout_ms", "retry_max_attempts"}
+
+
+def client_args(base_url: str, reseller_id: str, kwargs: Dict[str, Any]) -> Any:
+    """Splits test keyword arguments into the core's ``ClientOptions`` and the client's own
+    arguments (transport, on_event, clock, sleep)."""
+    opts = {k: v for k, v in kwargs.items() if k in OPTION_KEYS}
+    rest = {k: v for k, v in kwargs.items() if k not in OPTION_KEYS}
+    return mca.ClientOptions(base_url=base_url, reseller_id=reseller_id, **opts), rest

@@ -23,10 +23,15 @@ RESELLER = "11111111-1111-4111-8111-111111111111"
 
 def _start_input() -> mca.StartAttestation:
     return mca.StartAttestation(
-        mca.Signer("Ada", "Lovelace", "ada.lovelace@example.com", "+46 70 123 45 67"),
+        signer=mca.Signer(
+            first_name="Ada",
+            last_name="Lovelace",
+            email_address="ada.lovelace@example.com",
+            phone_number="+46 70 123 45 67",
+        ),
         country="se",
         language="sv-se",
-        acceptance_date=dt.datetime.now(dt.timezone.utc),
+        acceptance_date=dt.datetime.now(dt.timezone.utc).isoformat(),
     )
 
 
@@ -34,20 +39,26 @@ class Caller:
     """One client over one of the default transports, called synchronously."""
 
     def __init__(self, kind: str, base_url: str, timeout: Optional[float]) -> None:
-        credentials = mca.Credentials("sandbox", "sandbox", "sandbox", "sandbox")
+        credentials = mca.Credentials(
+            username="sandbox",
+            password="sandbox",
+            client_id="sandbox",
+            client_secret="sandbox",
+            client_auth=mca.ClientAuth.BASIC,
+        )
         self.loop: Optional[asyncio.AbstractEventLoop] = None
         if kind == "urllib":
             self.client: Any = mca.Client(
-                base_url, RESELLER, credentials=credentials, transport=mca.UrllibTransport(timeout)
+                mca.ClientOptions(base_url=base_url, reseller_id=RESELLER, credentials=credentials), transport=mca.UrllibTransport(timeout)
             )
         elif kind == "httpx":
             self.client = mca.Client(
-                base_url, RESELLER, credentials=credentials, transport=mca.HttpxTransport(timeout=timeout)
+                mca.ClientOptions(base_url=base_url, reseller_id=RESELLER, credentials=credentials), transport=mca.HttpxTransport(timeout=timeout)
             )
         else:
             self.loop = asyncio.new_event_loop()
             self.client = mca.AsyncClient(
-                base_url, RESELLER, credentials=credentials, transport=mca.AsyncHttpxTransport(timeout=timeout)
+                mca.ClientOptions(base_url=base_url, reseller_id=RESELLER, credentials=credentials), transport=mca.AsyncHttpxTransport(timeout=timeout)
             )
 
     def call(self, name: str, *args: Any) -> Any:
@@ -82,7 +93,7 @@ def _transport_error(fn: Callable[[], Any]) -> mca.McaError:
     with pytest.raises(mca.McaError) as info:
         fn()
     err = info.value
-    assert err.kind == "transport", repr(err)
+    assert err.kind is mca.ErrorKind.TRANSPORT, repr(err)
     assert "password=" not in str(err)
     return err
 

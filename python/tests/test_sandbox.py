@@ -14,20 +14,38 @@ from typing import Any, Callable, Dict, Iterator, List
 import pytest
 
 import mca_attestation as mca
+from support import client_args
 from conftest import Sandbox
 
 RESELLER = "11111111-1111-4111-8111-111111111111"
 TOKEN_SECRET = "sandbox"
-FAST: Dict[str, Any] = {"initial_interval": 0.05, "max_interval": 0.05, "jitter_seed": 0}
+FAST = mca.WaitOptions(poll_interval_ms=50, max_poll_interval_ms=50)
+
+
+def credentials(password: str, client_secret: str) -> mca.Credentials:
+    return mca.Credentials(
+        username="sandbox",
+        password=password,
+        client_id="sandbox",
+        client_secret=client_secret,
+        client_auth=mca.ClientAuth.BASIC,
+    )
+
+
+def event_type(event: mca.FlowEvent) -> str:
+    """``acceptance_checked`` for ``FlowEvent.ACCEPTANCE_CHECKED`` (the other languages' names)."""
+    return type(event).__name__.rsplit(".", 1)[-1].lower()
 
 
 def signer() -> mca.Signer:
-    return mca.Signer("Ada", "Lovelace", "ada.lovelace@example.com", "+46 70 123 45 67")
+    return mca.Signer(
+        first_name="Ada", last_name="Lovelace", email_address="ada.lovelace@example.com", phone_number="+46 70 123 45 67"
+    )
 
 
 def start_input() -> mca.StartAttestation:
     return mca.StartAttestation(
-        signer(), country="se", language="sv-se", acceptance_date=dt.datetime.now(dt.timezone.utc)
+        signer=signer(), country="se", language="sv-se", acceptance_date=dt.datetime.now(dt.timezone.utc).isoformat()
     )
 
 
@@ -44,15 +62,16 @@ class Runner:
 
     def __init__(self, mode: str, base_url: str, **kwargs: Any) -> None:
         if "token" not in kwargs:
-            kwargs.setdefault("credentials", mca.Credentials("sandbox", TOKEN_SECRET, "sandbox", "sandbox"))
+            kwargs.setdefault("credentials", credentials(TOKEN_SECRET, "sandbox"))
         self.mode = mode
         self.loop = asyncio.new_event_loop()
         if kwargs.pop("no_sleep", False):
             kwargs["sleep"] = _skip_sleep if mode == "sync" else _skip_sleep_async
+        options, rest = client_args(base_url, RESELLER, kwargs)
         if mode == "sync":
-            self.client: Any = mca.Client(base_url, RESELLER, **kwargs)
+            self.client: Any = mca.Client(options, **rest)
         else:
-            self.client = mca.AsyncClient(base_url, RESELLER, **kwargs)
+            self.client = mca.AsyncClient(options, **rest)
 
     def __getattr__(self, name: str) -> Any:
         fn = getattr(self.client, name)
@@ -99,12 +118,12 @@ def test_manual_flow_end_to_end(sandbox: Sandbox, make: Callable[..., Runner], o
     pending = client.get_attestation(org)
     assert pending is not None and pending.status is mca.AttestationStatus.PENDING_AGREEMENT_ACCEPTANCE
     accept_via_agreement_page(started.agreement_link)
-    waited = client.wait_for_signature(org, **FAST)
+    waited = client.wait_for_signature(org, FAST)
     assert waited.status is mca.WaitStatus.SIGNED
     assert waited.attestation.attestation_id == started.attestation_id
     client.finalize_attestation(org)
     acceptance = client.get_acceptance(org)
-    assert acceptance.accepted and acceptance.via_partner_attestation
+    assert acceptance.accepted and acceptance.via_partner_attestation()
     assert acceptance.partner_attestation is not None
     assert acceptance.partner_attestation.signer == client.validate_start_attestation(start_input()).signer
 
@@ -115,14 +134,14 @@ def test_ensure_accepted_reuses_ongoing_attestation(
     events: List[mca.FlowEvent] = []
     client = make(sandbox.url, on_event=events.append)
     started = client.start_attestation(org, start_input())
-    outcome = client.ensure_accepted(org, start_input(), wait=False, **FAST)
+    outcome = client.ensure_accepted(org, start_input(), mca.EnsureAcceptedOptions(wait=False, poll_interval_ms=50, max_poll_interval_ms=50))
     assert outcome.status is mca.EnsureStatus.PENDING
     assert outcome.attestation_id == started.attestation_id
-    assert [e.type for e in events] == ["acceptance_checked", "attestation_reused"]
+    assert [event_type(e) for e in events] == ["acceptance_checked", "attestation_reused"]
     assert sandbox.requests(org)["start_attestation"] == 1
     # and with waiting: the signer signs, ensure finalizes and confirms
     sandbox.sign(org)
-    done = client.ensure_accepted(org, start_input(), **FAST)
+    done = client.ensure_accepted(org, start_input(), mca.EnsureAcceptedOptions(poll_interval_ms=50, max_poll_interval_ms=50))
     assert done.status is mca.EnsureStatus.ACCEPTED
     assert done.evidence is not None and done.evidence.attestation_id == started.attestation_id
     assert sandbox.requests(org)["start_attestation"] == 1
@@ -135,7 +154,9 @@ def test_automatic_flow_via_add_csp_service(sandbox: Sandbox, make: Callable[...
         contact_email="it@contoso.example",
         domain_prefix="contoso",
         partner_attestation=mca.PartnerAttestation(
-            signer(), country="us", acceptance_date=dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)
+            signer=signer(),
+            country="us",
+            acceptance_date=(dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)).isoformat(),
         ),
     )
     added = client.add_csp_service(org, body)
@@ -143,7 +164,7 @@ def test_automatic_flow_via_add_csp_service(sandbox: Sandbox, make: Callable[...
     assert added.evidence is not None and added.evidence.flow is mca.FlowKind.AUTOMATIC
     assert '"flow": "automatic"' in added.evidence.to_json()
     acceptance = client.get_acceptance(org)
-    assert acceptance.accepted and acceptance.via_partner_attestation
+    assert acceptance.accepted and acceptance.via_partner_attestation()
 
 
 def test_get_attestation_404_is_none(sandbox: Sandbox, make: Callable[..., Runner], org: str) -> None:
@@ -156,8 +177,8 @@ def test_refresh_429_is_already_running(sandbox: Sandbox, make: Callable[..., Ru
     client = make(sandbox.url)
     first = client.refresh_acceptance(org)
     second = client.refresh_acceptance(org)
-    assert first.type == "started"
-    assert second.type == "already_running"
+    assert first.is_started()
+    assert isinstance(second, mca.RefreshOutcome.ALREADY_RUNNING)
     assert second.retry_after is not None and second.retry_after >= dt.timedelta(seconds=1)
     assert sandbox.requests(org)["refresh_acceptance"] == 2
 
@@ -165,7 +186,9 @@ def test_refresh_429_is_already_running(sandbox: Sandbox, make: Callable[..., Ru
 def test_validation_error_sends_no_request(sandbox: Sandbox, make: Callable[..., Runner], org: str) -> None:
     client = make(sandbox.url)
     bad = mca.StartAttestation(
-        mca.Signer("", "Lovelace", "not-an-email", "12"), country="zz", acceptance_date="yesterday"
+        signer=mca.Signer(first_name="", last_name="Lovelace", email_address="not-an-email", phone_number="12"),
+        country="zz",
+        acceptance_date="yesterday",
     )
     with pytest.raises(mca.InvalidError) as info:
         client.start_attestation(org, bad)
@@ -198,7 +221,7 @@ def test_fault_truncated_body_is_decode_error(sandbox: Sandbox, make: Callable[.
     sandbox.fault(op="start_attestation", org=org, count=1, fault="truncated")
     with pytest.raises(mca.DecodeError) as info:
         client.start_attestation(org, start_input())
-    assert info.value.kind == "decode" and info.value.status == 200
+    assert info.value.kind is mca.ErrorKind.DECODE and info.value.status == 200
     assert sandbox.requests(org)["start_attestation"] == 1
 
 
@@ -207,7 +230,7 @@ def test_fault_html_page_is_api_error(sandbox: Sandbox, make: Callable[..., Runn
     sandbox.fault(op="get_acceptance", org=org, count=1, fault="html", status=500)
     with pytest.raises(mca.ApiError) as info:
         client.get_acceptance(org)
-    assert info.value.kind == "api" and info.value.status == 500
+    assert info.value.kind is mca.ErrorKind.API and info.value.status == 500
 
 
 def test_fault_legacy_body_is_api_error(sandbox: Sandbox, make: Callable[..., Runner], org: str) -> None:
@@ -216,7 +239,7 @@ def test_fault_legacy_body_is_api_error(sandbox: Sandbox, make: Callable[..., Ru
     with pytest.raises(mca.ApiError) as info:
         client.get_acceptance(org)
     assert info.value.status == 400
-    assert info.value.code == "InjectedFault"
+    assert info.value.code == "InjectedFault"  # the symbolic errorName (numeric code in extensions)
 
 
 def test_fault_drop_is_transport_error(sandbox: Sandbox, make: Callable[..., Runner], org: str) -> None:
@@ -224,7 +247,7 @@ def test_fault_drop_is_transport_error(sandbox: Sandbox, make: Callable[..., Run
     sandbox.fault(op="start_attestation", org=org, count=1, fault="drop")
     with pytest.raises(mca.TransportError) as info:
         client.start_attestation(org, start_input())
-    assert info.value.kind == "transport"
+    assert info.value.kind is mca.ErrorKind.TRANSPORT
     assert sandbox.requests(org)["start_attestation"] == 1  # a start is never retried blindly
 
 
@@ -236,7 +259,7 @@ class CountingTransport:
         self.ops: List[str] = []
 
     def send(self, request: mca.HttpRequest) -> mca.HttpResponse:
-        self.ops.append(request.op)
+        self.ops.append(request.op.name.lower())
         return self.inner.send(request)
 
 
@@ -262,14 +285,15 @@ def test_user_written_transport(sandbox: Sandbox, make: Callable[..., Runner], o
 
     class Mine:  # no base class: any object with send() works
         def send(self, request: mca.HttpRequest) -> mca.HttpResponse:
-            seen.append(f"{request.op} {request.method}")
+            seen.append(f"{request.op.name.lower()} {request.method.name}")
             data = request.body.encode() if request.body is not None else None
-            req = urllib.request.Request(request.url, data=data, method=request.method, headers=dict(request.headers))
+            headers = {h.name: h.value for h in request.headers}
+            req = urllib.request.Request(request.url, data=data, method=request.method.name, headers=headers)
             try:
                 with urllib.request.urlopen(req, timeout=10) as resp:
-                    return mca.HttpResponse.of(resp.status, resp.headers.items(), resp.read().decode())
+                    return mca.http_response(resp.status, resp.headers.items(), resp.read().decode())
             except urllib.error.HTTPError as err:
-                return mca.HttpResponse.of(err.code, err.headers.items(), err.read().decode())
+                return mca.http_response(err.code, err.headers.items(), err.read().decode())
 
     client = make(sandbox.url, transport=Mine())
     assert client.get_attestation(org) is None
@@ -297,7 +321,7 @@ def test_user_written_transport(sandbox: Sandbox, make: Callable[..., Runner], o
 
 
 def test_redaction_of_secrets(sandbox: Sandbox, make: Callable[..., Runner], org: str) -> None:
-    creds = mca.Credentials("sandbox", TOKEN_SECRET + "-pw", "sandbox", "client-secret-xyz")
+    creds = credentials(TOKEN_SECRET + "-pw", "client-secret-xyz")
     assert "sandbox-pw" not in repr(creds) and "client-secret-xyz" not in repr(creds)
     client = make(sandbox.url)
     token = client.token()
@@ -310,8 +334,15 @@ def test_redaction_of_secrets(sandbox: Sandbox, make: Callable[..., Runner], org
     pii = ["Ada", "Lovelace", "ada.lovelace@example.com", "+46", "123 45 67"]
     for text in (repr(att), repr(att.signer), repr(signer()), repr(start_input())):
         assert not any(p in text for p in pii), text
-    req = mca.HttpRequest("get_acceptance", "GET", "https://x.test/", [("Authorization", "Bearer " + token.access_token)], None)
+    req = mca.HttpRequest(
+        op=mca.Op.GET_ACCEPTANCE,
+        method=mca.Method.GET,
+        url="https://x.test/",
+        headers=[mca.Header(name="Authorization", value="Bearer " + token.access_token)],
+        body=None,
+    )
     assert token.access_token not in repr(req)
     with pytest.raises(mca.InvalidError) as info:
-        client.start_attestation(org, mca.StartAttestation(mca.Signer("Ada", "Lovelace", "ada@@example", "+4670"), "se", "x"))
+        bad_signer = mca.Signer(first_name="Ada", last_name="Lovelace", email_address="ada@@example", phone_number="+4670")
+        client.start_attestation(org, mca.StartAttestation(signer=bad_signer, country="se", acceptance_date="x"))
     assert "ada@@example" not in str(info.value) and "ada@@example" not in repr(info.value)

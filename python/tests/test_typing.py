@@ -24,7 +24,7 @@ def test_mypy_strict_rejects_a_type_error(tmp_path: pathlib.Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text(
         "import mca_attestation as mca\n"
-        "c = mca.Client('https://x.test', 'r', token='t')\n"
+        "c = mca.Client(mca.ClientOptions(base_url='https://x.test', reseller_id='r', token='t'))\n"
         "x: int = c.get_attestation('o')\n"
     )
     result = subprocess.run(

@@ -56,8 +56,23 @@ class Recorder:
         if self.always:
             return self.answers[0]
         if not self.answers:
-            raise ScriptedError(f"unexpected request {request.method} {request.url}")
+            raise ScriptedError(f"unexpected request {request.method.name} {request.url}")
         return self.answers.popleft()
+
+
+class Failing(Recorder):
+    """A transport that never answers: ``timeout`` (no complete response within the request's
+    timeout) or ``cancel`` (cancelled with asyncio's native means)."""
+
+    def __init__(self, how: str) -> None:
+        super().__init__([])
+        self.how = how
+
+    def send(self, request: mca.HttpRequest) -> mca.HttpResponse:
+        self.requests.append(request)
+        if self.how == "timeout":
+            raise TimeoutError(f"no response within {request.timeout_ms} ms")
+        raise asyncio.CancelledError()
 
 
 class AsyncOf:
@@ -84,23 +99,17 @@ def make_client(
     **extra: Any,
 ) -> Client:
     auth = auth or {"token": "vector-token"}
-    kw: Dict[str, Any] = dict(extra)
-    if "token" in auth:
-        kw["token"] = auth["token"]
-    else:
-        kw["credentials"] = credentials(auth["credentials"])
+    options = mca.ClientOptions(
+        base_url=base_url,
+        reseller_id=reseller_id,
+        token=auth.get("token"),
+        credentials=credentials(auth["credentials"]) if "credentials" in auth else None,
+        **extra,
+    )
     if mode == "sync":
-        return mca.Client(
-            base_url, reseller_id, transport=transport, clock=clock, sleep=clock.sleep, on_event=on_event, **kw
-        )
+        return mca.Client(options, transport=transport, clock=clock, sleep=clock.sleep, on_event=on_event)
     return mca.AsyncClient(
-        base_url,
-        reseller_id,
-        transport=AsyncOf(transport),
-        clock=clock,
-        sleep=clock.async_sleep,
-        on_event=on_event,
-        **kw,
+        options, transport=AsyncOf(transport), clock=clock, sleep=clock.async_sleep, on_event=on_event
     )
 
 
@@ -127,22 +136,28 @@ def invoke(client: Client, op: str, org: str, input: Any) -> Any:
 @pytest.mark.parametrize("mode", MODES)
 @cases(VALIDATION)
 def test_validation(case: Dict[str, Any], mode: str) -> None:
-    clock = FakeClock(case.get("now", VALIDATION["now"]))
+    now = case.get("now", VALIDATION["now"])  # the caller's clock as text: the core reads it
     transport = Recorder([])
     kind, input = case["kind"], case["input"]
     try:
         if kind == "base_url":
-            got: Any = make_client(mode, transport, clock, base_url=input).base_url
+            got: Any = make_client(mode, transport, FakeClock(VALIDATION["now"]), base_url=input).base_url
+        elif kind == "client_options":
+            options = mca.ClientOptions(
+                base_url=input["baseUrl"],
+                reseller_id=input["resellerId"],
+                token=input.get("token"),
+                credentials=credentials(input["credentials"]) if "credentials" in input else None,
+            )
+            got = (mca.Client(options, transport=transport) if mode == "sync" else mca.AsyncClient(options, transport=AsyncOf(transport))).base_url
+        elif kind == "start_attestation":
+            got = to_json(mca.validate_start_attestation_at(start_input(input), now), drop_none=True)
+        elif kind == "add_csp_service":
+            got = to_json(mca.validate_add_csp_service_at(csp_input(input), now), drop_none=True)
+        elif kind == "organization_id":
+            got = make_client(mode, transport, FakeClock(VALIDATION["now"])).normalize_organization_id(input)
         else:
-            client = make_client(mode, transport, clock)
-            if kind == "start_attestation":
-                got = to_json(client.validate_start_attestation(start_input(input)), drop_none=True)
-            elif kind == "add_csp_service":
-                got = to_json(client.validate_add_csp_service(csp_input(input)), drop_none=True)
-            elif kind == "organization_id":
-                got = client.normalize_organization_id(input)
-            else:
-                pytest.fail(f"unknown kind {kind}")
+            pytest.fail(f"unknown kind {kind}")
     except mca.McaError as err:
         assert not case["valid"], f"expected valid, got {err!r}"
         assert check_error(err, case["error"]) == []
@@ -197,7 +212,7 @@ def test_requests(case: Dict[str, Any], mode: str) -> None:
         reseller_id=config["resellerId"],
         auth=case["auth"],
         correlation_id=config.get("correlationId"),
-        user_agent_extra=config.get("userAgentExtra"),
+        user_agent=config.get("userAgentExtra"),
     )
     c = case["call"]
     try:
@@ -205,7 +220,7 @@ def test_requests(case: Dict[str, Any], mode: str) -> None:
     except (mca.McaError, ScriptedError):
         pass  # the outcome is not what this file checks; the requests are
     expect = case["expect"]
-    got = [(r.method, r.url) for r in transport.requests]
+    got = [(r.method.name, r.url) for r in transport.requests]
     assert got == [(e["method"], e["url"]) for e in expect]
     for req, want in zip(transport.requests, expect):
         for name, value in want.get("headers", {}).items():
@@ -222,7 +237,7 @@ def test_requests(case: Dict[str, Any], mode: str) -> None:
 @cases(RESPONSES)
 def test_responses(case: Dict[str, Any], mode: str) -> None:
     clock = FakeClock(case.get("now", RESPONSES["now"]))
-    transport = Recorder([response(case["response"])], always=True)
+    transport: Any = Failing(case["transport"]) if "transport" in case else Recorder([response(case["response"])], always=True)
     op = case["op"]
     auth = {"credentials": RESPONSES["credentials"]} if op == "token" else None
     client = make_client(mode, transport, clock, auth=auth)
@@ -253,13 +268,13 @@ class Script:
         self.mismatches: List[str] = []
 
     def send(self, request: mca.HttpRequest) -> mca.HttpResponse:
-        got = f"{request.method} {request.url}"
+        got = f"{request.method.name} {request.url}"
         if not self.entries:
             self.mismatches.append(f"unexpected request {got}")
             raise ScriptedError("script exhausted")
         entry = self.entries.popleft()
         method, _, suffix = entry.get("request", "").partition(" ")
-        if request.method != method or not request.url.endswith(suffix):
+        if request.method.name != method or not request.url.endswith(suffix):
             self.mismatches.append(f"expected {entry}, got request {got}")
             raise ScriptedError("script mismatch")
         if "transportError" in entry:
@@ -279,20 +294,13 @@ class Script:
 
 def _flow_client(mode: str, script: Script, clock: FakeClock, events: List[str]) -> Client:
     def on_event(e: mca.FlowEvent) -> None:
-        events.append(e.type)
+        events.append(type(e).__name__.rsplit(".", 1)[-1].lower())
 
+    options = mca.ClientOptions(base_url=BASE, reseller_id=RESELLER, token="vector-token")
     if mode == "sync":
-        return mca.Client(
-            BASE, RESELLER, token="vector-token", transport=script, clock=clock, sleep=script.sleep, on_event=on_event
-        )
+        return mca.Client(options, transport=script, clock=clock, sleep=script.sleep, on_event=on_event)
     return mca.AsyncClient(
-        BASE,
-        RESELLER,
-        token="vector-token",
-        transport=AsyncOf(script),
-        clock=clock,
-        sleep=script.async_sleep,
-        on_event=on_event,
+        options, transport=AsyncOf(script), clock=clock, sleep=script.async_sleep, on_event=on_event
     )
 
 
@@ -305,24 +313,16 @@ def test_flows(case: Dict[str, Any], mode: str) -> None:
     client = _flow_client(mode, script, clock, events)
     org = case.get("org", FLOWS["org"])
     o = case.get("options", {})
-    poll: Dict[str, Any] = {"jitter_seed": 0}
-    if "initialIntervalMs" in o:
-        poll["initial_interval"] = dt.timedelta(milliseconds=o["initialIntervalMs"])
-    if "maxIntervalMs" in o:
-        poll["max_interval"] = dt.timedelta(milliseconds=o["maxIntervalMs"])
-    if "deadlineMs" in o:
-        poll["deadline"] = clock.now + dt.timedelta(milliseconds=o["deadlineMs"])
+    # The vectors' option names are the core's (camelCase of WaitOptions/EnsureAcceptedOptions).
+    wait = {k: o[c] for k, c in [("deadline_ms", "deadlineMs"), ("poll_interval_ms", "initialIntervalMs"),
+                                  ("max_poll_interval_ms", "maxIntervalMs")] if c in o}
     outcome: Tuple[str, Any]
     try:
         if case["flow"] == "ensure_accepted":
-            extra: Dict[str, Any] = {}
-            if "wait" in o:
-                extra["wait"] = o["wait"]
-            if "confirmAttempts" in o:
-                extra["confirm_attempts"] = o["confirmAttempts"]
-            got = call(client, "ensure_accepted", org, start_input(case.get("input", FLOWS["input"])), **poll, **extra)
+            ensure = mca.EnsureAcceptedOptions(wait=o.get("wait"), confirm_attempts=o.get("confirmAttempts"), **wait)
+            got = call(client, "ensure_accepted", org, start_input(case.get("input", FLOWS["input"])), ensure)
         else:
-            got = call(client, "wait_for_signature", org, **poll)
+            got = call(client, "wait_for_signature", org, mca.WaitOptions(**wait))
         outcome = ("ok", got)
     except mca.McaError as err:
         outcome = ("error", err)

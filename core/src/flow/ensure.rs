@@ -31,7 +31,7 @@ use crate::validate;
 /// How [`EnsureAccepted`] behaves.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+// Not a uniffi record: bindings take `EnsureAcceptedOptions` (no unsigned members).
 pub struct EnsureOptions {
     /// Wait for the signer (true, default) or return `pending` once the attestation exists.
     pub wait: bool,

@@ -129,7 +129,8 @@ pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(10);
 /// Polling schedule shared by the flows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+// Not a uniffi record: bindings take `WaitOptions` (signed milliseconds), so no unsigned
+// `jitter_seed` reaches Kotlin.
 pub struct PollOptions {
     /// First wait between polls (default 2 s; at least [`MIN_POLL_INTERVAL`]).
     pub initial_interval: Duration,

@@ -1,8 +1,10 @@
 """``Client`` (blocking) and ``AsyncClient`` (asyncio) over the Rust core.
 
-Both are thin: they convert Python values to the core's records and back, and give the core its
-platform — HTTP (a transport), the clock and sleep. Every rule, retry, token renewal and flow step
-runs in the core.
+Both are thin: the values they take and return are the core's generated records, and they give the
+core its platform — HTTP (a transport), the clock and sleep. Every rule, default, retry, token
+renewal and flow step runs in the core; options are the core's records (``ClientOptions``,
+``WaitOptions``, ``EnsureAcceptedOptions``) with the core's defaults. What is Python's own:
+``with``/``close()``, ``async with``/``aclose()``, and ``McaError`` subclasses.
 
 Sync design: ``Client`` uses the core's blocking driver (``McaBlockingClient``): the transport, the
 clock and ``sleep`` are plain calls on the calling thread, so no event loop is created and a
@@ -13,42 +15,39 @@ from __future__ import annotations
 
 import asyncio
 import datetime as _dt
-import random
 import time
-from typing import Any, Awaitable, Callable, NoReturn, Optional, TypeVar, Union
+from types import TracebackType
+from typing import Any, Awaitable, Callable, List, NoReturn, Optional, Type, TypeVar, Union
 
 from . import _ffi
-from ._errors import from_ffi
-from ._models import (
+from ._dates import utc
+from ._errors import McaError, cancelled, core_error
+from ._ffi import (
     Acceptance,
     AddCspService,
     Attestation,
     AttestationStarted,
-    Credentials,
+    ClientOptions,
     CspServiceAdded,
+    EnsureAcceptedOptions,
     EnsureOutcome,
     FlowEvent,
     RefreshOutcome,
     StartAttestation,
     Token,
+    WaitOptions,
     WaitOutcome,
 )
 from ._transport import (
+    _ABORTED,
     AsyncTransport,
     Transport,
     UrllibTransport,
-    _Aborts,
     _AsyncTransportAdapter,
     _BlockingTransportAdapter,
 )
 
-__all__ = ["Client", "AsyncClient", "Seconds", "Deadline"]
-
-Seconds = Union[float, _dt.timedelta]
-"""A duration: seconds as a number, or a ``timedelta``."""
-
-Deadline = Union[_dt.datetime, _dt.timedelta, float, None]
-"""An instant (aware ``datetime``), or a duration from now (``timedelta`` or seconds)."""
+__all__ = ["Client", "AsyncClient", "validate_start_attestation_at", "validate_add_csp_service_at"]
 
 T = TypeVar("T")
 
@@ -59,98 +58,51 @@ def _utc_now() -> _dt.datetime:
     return _dt.datetime.now(_dt.timezone.utc)
 
 
-def _aware(value: _dt.datetime) -> _dt.datetime:
-    if value.tzinfo is None:
-        raise ValueError("datetimes must be timezone-aware (e.g. datetime.now(timezone.utc))")
-    return value.astimezone(_dt.timezone.utc)
+def _raise(err: BaseException, aborted: List[BaseException]) -> NoReturn:
+    """Re-raises what a call failed with: the user transport's own exception when it stopped the
+    call, else the core error as ``McaError``."""
+    if aborted:
+        original = aborted[0]
+        raise original.with_traceback(original.__traceback__) from None
+    if isinstance(err, _ffi.CoreError):
+        raise core_error(err) from None
+    raise err
 
 
-def _delta(value: Seconds) -> _dt.timedelta:
-    return value if isinstance(value, _dt.timedelta) else _dt.timedelta(seconds=value)
+def _checked(fn: Callable[..., T], *args: Any) -> T:
+    try:
+        return fn(*args)
+    except _ffi.CoreError as err:
+        raise core_error(err) from None
 
 
-def _seed(jitter_seed: Optional[int]) -> int:
-    return random.getrandbits(63) | 1 if jitter_seed is None else jitter_seed
+def validate_start_attestation_at(input: StartAttestation, now: str) -> StartAttestation:
+    """The normalised start body as of ``now`` (RFC 3339 text; anything else is a ``ConfigError``),
+    without a client; raises ``InvalidError``."""
+    return _checked(_ffi.validate_start_attestation_at, input, now)
+
+
+def validate_add_csp_service_at(input: AddCspService, now: str) -> AddCspService:
+    """The normalised add-CSP-service body as of ``now`` (RFC 3339 text), without a client."""
+    return _checked(_ffi.validate_add_csp_service_at, input, now)
 
 
 class _Common:
-    """Options, conversions and the synchronous members shared by both clients."""
+    """Options and the synchronous members shared by both clients."""
 
     _core: Any
 
     def __init__(
         self,
-        base_url: str,
-        reseller_id: str,
-        *,
-        token: Optional[str],
-        credentials: Optional[Credentials],
-        user_agent_extra: Optional[str],
-        correlation_id: Optional[str],
-        token_url: Optional[str],
+        options: ClientOptions,
         on_event: Optional[Callable[[FlowEvent], None]],
         clock: Optional[Callable[[], _dt.datetime]],
     ) -> None:
-        if token is not None and credentials is not None:
-            raise ValueError("give either token= or credentials=, not both")
-        if token is not None:
-            auth: Any = _ffi.ClientAuthConfig.TOKEN(token)
-        elif credentials is not None:
-            auth = _ffi.ClientAuthConfig.CREDENTIALS(credentials._to_ffi())
-        else:
-            auth = _ffi.ClientAuthConfig.NONE()
-        self._options = _ffi.mca_uniffi.ClientOptions(
-            base_url=base_url,
-            reseller_id=reseller_id,
-            auth=auth,
-            binding=_BINDING,
-            user_agent_extra=user_agent_extra,
-            correlation_id=correlation_id,
-            token_url=token_url,
-        )
+        self.options = options
+        """The core's client options this client was built with (``repr`` redacts secrets)."""
         self._clock = clock or _utc_now
-        self._aborts = _Aborts()
+        utc(self._clock())  # a clock giving naive datetimes is refused here, not mid-flow
         self._listener = _Listener(on_event) if on_event is not None else None
-        self._auth_kind = "token" if token else "credentials" if credentials else "none"
-
-    def _now(self) -> _dt.datetime:
-        return _aware(self._clock())
-
-    def _poll(
-        self,
-        initial_interval: Optional[Seconds],
-        max_interval: Optional[Seconds],
-        deadline: Deadline,
-        jitter_seed: Optional[int],
-    ) -> Any:
-        """The core's default schedule with the caller's overrides."""
-        defaults = _ffi.default_poll_options()
-        if deadline is None:
-            at: Optional[_dt.datetime] = None
-        elif isinstance(deadline, _dt.datetime):
-            at = _aware(deadline)
-        else:
-            at = self._now() + _delta(deadline)
-        return _ffi.PollOptions(
-            initial_interval=defaults.initial_interval if initial_interval is None else _delta(initial_interval),
-            max_interval=defaults.max_interval if max_interval is None else _delta(max_interval),
-            deadline=at,
-            jitter_seed=_seed(jitter_seed),
-        )
-
-    def _ensure(
-        self,
-        wait: bool,
-        confirm_attempts: Optional[int],
-        poll: Any,
-    ) -> Any:
-        """The core's default ensure options with the caller's overrides."""
-        defaults = _ffi.default_ensure_options()
-        return _ffi.EnsureOptions(
-            wait=wait,
-            poll=poll,
-            confirm_attempts=defaults.confirm_attempts if confirm_attempts is None else confirm_attempts,
-        )
 
     @property
     def base_url(self) -> str:
@@ -162,63 +114,54 @@ class _Common:
         """The ``User-Agent`` sent with every request."""
         return str(self._core.user_agent())
 
-    def _sync(self, fn: Callable[..., Any], *args: Any) -> Any:
+    def _sync(self, fn: Callable[..., T], *args: Any) -> T:
+        aborted: List[BaseException] = []
+        reset = _ABORTED.set(aborted)
         try:
             return fn(*args)
-        except _ffi.McaError as err:
-            self._raise(err)
+        except _ffi.CoreError as err:
+            _raise(err, aborted)
+        finally:
+            _ABORTED.reset(reset)
 
     def validate_start_attestation(self, input: StartAttestation) -> StartAttestation:
         """The normalised body that ``start_attestation`` would send; raises ``InvalidError``."""
-        return StartAttestation._from_ffi(
-            self._sync(self._core.validate_start_attestation, input._to_ffi())
-        )
+        return self._sync(self._core.validate_start_attestation, input)
 
     def validate_add_csp_service(self, input: AddCspService) -> AddCspService:
         """The normalised body that ``add_csp_service`` would send; raises ``InvalidError``."""
-        return AddCspService._from_ffi(
-            self._sync(self._core.validate_add_csp_service, input._to_ffi())
-        )
+        return self._sync(self._core.validate_add_csp_service, input)
 
     def normalize_organization_id(self, organization_id: str) -> str:
         """The lowercase GUID; raises ``InvalidError`` (pointer ``/organizationId``)."""
-        return str(self._sync(self._core.normalize_organization_id, organization_id))
+        return self._sync(self._core.normalize_organization_id, organization_id)
 
-    def _raise(self, err: BaseException) -> NoReturn:
-        """Re-raises a core error as ``McaError`` (or a user transport's own exception)."""
-        if isinstance(err, _ffi.McaError.Config):
-            original = self._aborts.take(str(err.message))
-            if original is not None:
-                raise original.with_traceback(original.__traceback__) from None
-        if isinstance(err, _ffi.McaError):
-            raise from_ffi(err) from None
-        raise err
-
-    def _repr(self, name: str, base_url: str) -> str:
-        return f"{name}(base_url={base_url!r}, reseller_id={self._options.reseller_id!r}, auth=<{self._auth_kind}, redacted>)"
+    def _repr(self, name: str) -> str:
+        return f"{name}({self.options!r})"
 
 
-class _Listener(_ffi.EventListener):  # type: ignore[misc]
+class _Listener(_ffi.EventListener):
     def __init__(self, callback: Callable[[FlowEvent], None]) -> None:
         self._callback = callback
 
-    def on_event(self, event: Any) -> None:
-        self._callback(FlowEvent._from_ffi(event))
+    def on_event(self, event: FlowEvent) -> None:
+        self._callback(event)
 
 
-class _BlockingRuntime(_ffi.BlockingRuntime):  # type: ignore[misc]
+class _BlockingRuntime(_ffi.BlockingRuntime):
     def __init__(self, clock: Callable[[], _dt.datetime], sleep: Callable[[float], None]) -> None:
         self._clock = clock
         self._sleep = sleep
 
     def now(self) -> _dt.datetime:
-        return _aware(self._clock())
+        now: _dt.datetime = utc(self._clock())
+        return now
 
     def sleep(self, duration: _dt.timedelta) -> None:
         self._sleep(duration.total_seconds())
 
 
-class _AsyncRuntime(_ffi.Runtime):  # type: ignore[misc]
+class _AsyncRuntime(_ffi.Runtime):
     def __init__(
         self, clock: Callable[[], _dt.datetime], sleep: Callable[[float], Awaitable[None]]
     ) -> None:
@@ -226,7 +169,8 @@ class _AsyncRuntime(_ffi.Runtime):  # type: ignore[misc]
         self._sleep = sleep
 
     def now(self) -> _dt.datetime:
-        return _aware(self._clock())
+        now: _dt.datetime = utc(self._clock())
+        return now
 
     async def sleep(self, duration: _dt.timedelta) -> None:
         await self._sleep(duration.total_seconds())
@@ -237,122 +181,88 @@ class Client(_Common):
 
     ``transport`` defaults to ``UrllibTransport()`` (standard library). ``clock`` and ``sleep``
     replace the wall clock and ``time.sleep`` (tests use a fake clock). ``on_event`` receives
-    ``FlowEvent``s of ``ensure_accepted``.
+    ``FlowEvent``s of ``ensure_accepted``. ``with Client(...) as client:`` closes the transport
+    (when it has ``close()``) at the end.
     """
 
     def __init__(
         self,
-        base_url: str,
-        reseller_id: str,
+        options: ClientOptions,
         *,
-        token: Optional[str] = None,
-        credentials: Optional[Credentials] = None,
         transport: Optional[Transport] = None,
-        user_agent_extra: Optional[str] = None,
-        correlation_id: Optional[str] = None,
-        token_url: Optional[str] = None,
         on_event: Optional[Callable[[FlowEvent], None]] = None,
         clock: Optional[Callable[[], _dt.datetime]] = None,
         sleep: Optional[Callable[[float], None]] = None,
     ) -> None:
-        super().__init__(
-            base_url,
-            reseller_id,
-            token=token,
-            credentials=credentials,
-            user_agent_extra=user_agent_extra,
-            correlation_id=correlation_id,
-            token_url=token_url,
-            on_event=on_event,
-            clock=clock,
-        )
+        super().__init__(options, on_event, clock)
         self.transport: Transport = transport if transport is not None else UrllibTransport()
-        try:
-            self._core = _ffi.McaBlockingClient(
-                self._options,
-                _BlockingTransportAdapter(self.transport, self._aborts),
-                _BlockingRuntime(self._clock, sleep or time.sleep),
-                self._listener,
-            )
-        except _ffi.McaError as err:
-            self._raise(err)
+        self._core = self._sync(
+            _ffi.McaBlockingClient,
+            options,
+            _BINDING,
+            _BlockingTransportAdapter(self.transport),
+            _BlockingRuntime(self._clock, sleep or time.sleep),
+            self._listener,
+        )
 
     def __repr__(self) -> str:
-        return self._repr("Client", self._options.base_url)
+        return self._repr("Client")
 
-    def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
-        return self._sync(fn, *args)
+    def close(self) -> None:
+        """Closes the transport when it has ``close()`` (e.g. ``HttpxTransport``)."""
+        close = getattr(self.transport, "close", None)
+        if callable(close):
+            close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.close()
 
     def token(self) -> Token:
         """A valid access token (credentials auth): cached, or fetched from the token endpoint."""
-        return Token._from_ffi(self._call(self._core.token))
+        return self._sync(self._core.token)
 
     def start_attestation(self, organization_id: str, input: StartAttestation) -> AttestationStarted:
         """Starts a partner attestation (validated first; never retried blindly)."""
-        return AttestationStarted._from_ffi(
-            self._call(self._core.start_attestation, organization_id, input._to_ffi())
-        )
+        return self._sync(self._core.start_attestation, organization_id, input)
 
     def get_attestation(self, organization_id: str) -> Optional[Attestation]:
         """The ongoing attestation, or ``None`` when there is none (404)."""
-        found = self._call(self._core.get_attestation, organization_id)
-        return Attestation._from_ffi(found) if found is not None else None
+        return self._sync(self._core.get_attestation, organization_id)
 
     def finalize_attestation(self, organization_id: str) -> None:
         """Finalizes an attestation the signer accepted (status 2)."""
-        self._call(self._core.finalize_attestation, organization_id)
+        self._sync(self._core.finalize_attestation, organization_id)
 
     def get_acceptance(self, organization_id: str) -> Acceptance:
         """The customer's acceptance state."""
-        return Acceptance._from_ffi(self._call(self._core.get_acceptance, organization_id))
+        return self._sync(self._core.get_acceptance, organization_id)
 
     def refresh_acceptance(self, organization_id: str) -> RefreshOutcome:
-        """Asks for a re-sync of the acceptance state; 429 is ``already_running``, not an error."""
-        return RefreshOutcome._from_ffi(self._call(self._core.refresh_acceptance, organization_id))
+        """Asks for a re-sync of the acceptance state; 429 is ``ALREADY_RUNNING``, not an error."""
+        return self._sync(self._core.refresh_acceptance, organization_id)
 
     def add_csp_service(self, organization_id: str, input: AddCspService) -> CspServiceAdded:
         """Adds the CSP service; with ``partner_attestation`` the attestation is automatic."""
-        return CspServiceAdded._from_ffi(
-            self._call(self._core.add_csp_service, organization_id, input._to_ffi())
-        )
+        return self._sync(self._core.add_csp_service, organization_id, input)
 
-    def wait_for_signature(
-        self,
-        organization_id: str,
-        *,
-        initial_interval: Optional[Seconds] = None,
-        max_interval: Optional[Seconds] = None,
-        deadline: Deadline = None,
-        jitter_seed: Optional[int] = None,
-    ) -> WaitOutcome:
-        """Polls until the signer accepted (``signed``) or the link expired (``expired``).
-
-        Waits double from ``initial_interval`` up to ``max_interval`` (the core's defaults:
-        2 s and 30 s); ``deadline`` raises
-        ``DeadlineError``. ``jitter_seed=0`` turns jitter off (default: random).
-        """
-        poll = self._poll(initial_interval, max_interval, deadline, jitter_seed)
-        return WaitOutcome._from_ffi(self._call(self._core.wait_for_signature, organization_id, poll))
+    def wait_for_signature(self, organization_id: str, options: Optional[WaitOptions] = None) -> WaitOutcome:
+        """Polls until the signer accepted (``SIGNED``) or the link expired (``EXPIRED``); the
+        schedule and deadline are the core's ``WaitOptions`` (absent members: the core's defaults)."""
+        return self._sync(self._core.wait_for_signature, organization_id, options or WaitOptions())
 
     def ensure_accepted(
-        self,
-        organization_id: str,
-        input: StartAttestation,
-        *,
-        wait: bool = True,
-        confirm_attempts: Optional[int] = None,
-        initial_interval: Optional[Seconds] = None,
-        max_interval: Optional[Seconds] = None,
-        deadline: Deadline = None,
-        jitter_seed: Optional[int] = None,
+        self, organization_id: str, input: StartAttestation, options: Optional[EnsureAcceptedOptions] = None
     ) -> EnsureOutcome:
         """Makes sure the customer accepted, doing only what is missing (reuses an ongoing attestation)."""
-        options = self._ensure(
-            wait, confirm_attempts, self._poll(initial_interval, max_interval, deadline, jitter_seed)
-        )
-        return EnsureOutcome._from_ffi(
-            self._call(self._core.ensure_accepted, organization_id, input._to_ffi(), options)
-        )
+        return self._sync(self._core.ensure_accepted, organization_id, input, options or EnsureAcceptedOptions())
 
 
 def _default_async_transport() -> Union[Transport, AsyncTransport]:
@@ -369,73 +279,84 @@ class AsyncClient(_Common):
 
     ``transport`` may be async (``async def send``) or blocking (run in a worker thread); the
     default is ``AsyncHttpxTransport`` when httpx is installed, else ``UrllibTransport`` in a
-    thread. ``sleep`` replaces ``asyncio.sleep``; ``clock`` the wall clock.
+    thread. ``sleep`` replaces ``asyncio.sleep``; ``clock`` the wall clock. ``async with
+    AsyncClient(...) as client:`` closes the transport (``aclose()``/``close()``) at the end.
     """
 
     def __init__(
         self,
-        base_url: str,
-        reseller_id: str,
+        options: ClientOptions,
         *,
-        token: Optional[str] = None,
-        credentials: Optional[Credentials] = None,
         transport: Union[Transport, AsyncTransport, None] = None,
-        user_agent_extra: Optional[str] = None,
-        correlation_id: Optional[str] = None,
-        token_url: Optional[str] = None,
         on_event: Optional[Callable[[FlowEvent], None]] = None,
         clock: Optional[Callable[[], _dt.datetime]] = None,
         sleep: Optional[Callable[[float], Awaitable[None]]] = None,
     ) -> None:
-        super().__init__(
-            base_url,
-            reseller_id,
-            token=token,
-            credentials=credentials,
-            user_agent_extra=user_agent_extra,
-            correlation_id=correlation_id,
-            token_url=token_url,
-            on_event=on_event,
-            clock=clock,
-        )
+        super().__init__(options, on_event, clock)
         self.transport: Union[Transport, AsyncTransport] = (
             transport if transport is not None else _default_async_transport()
         )
-        try:
-            self._core = _ffi.McaClient(
-                self._options,
-                _AsyncTransportAdapter(self.transport, self._aborts),
-                _AsyncRuntime(self._clock, sleep or asyncio.sleep),
-                self._listener,
-            )
-        except _ffi.McaError as err:
-            self._raise(err)
+        self._core = self._sync(
+            _ffi.McaClient,
+            options,
+            _BINDING,
+            _AsyncTransportAdapter(self.transport),
+            _AsyncRuntime(self._clock, sleep or asyncio.sleep),
+            self._listener,
+        )
 
     def __repr__(self) -> str:
-        return self._repr("AsyncClient", self._options.base_url)
+        return self._repr("AsyncClient")
 
-    async def _call(self, fn: Callable[..., Awaitable[Any]], *args: Any) -> Any:
+    async def aclose(self) -> None:
+        """Closes the transport when it has ``aclose()`` or ``close()`` (e.g. ``AsyncHttpxTransport``)."""
+        aclose = getattr(self.transport, "aclose", None)
+        if callable(aclose):
+            await aclose()
+            return
+        close = getattr(self.transport, "close", None)
+        if callable(close):
+            close()
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        await self.aclose()
+
+    async def _call(self, fn: Callable[..., Awaitable[T]], *args: Any) -> T:
+        aborted: List[BaseException] = []
+        reset = _ABORTED.set(aborted)
         try:
             return await fn(*args)
-        except _ffi.McaError as err:
-            self._raise(err)
+        except _ffi.CoreError as err:
+            _raise(err, aborted)
+        except asyncio.CancelledError as err:
+            if isinstance(err, McaError):
+                raise
+            # asyncio cancelled this call: the core's `cancelled` kind, still a CancelledError.
+            raise cancelled() from err
+        finally:
+            _ABORTED.reset(reset)
 
     async def token(self) -> Token:
         """A valid access token (credentials auth): cached, or fetched from the token endpoint."""
-        return Token._from_ffi(await self._call(self._core.token))
+        return await self._call(self._core.token)
 
     async def start_attestation(
         self, organization_id: str, input: StartAttestation
     ) -> AttestationStarted:
         """Starts a partner attestation (validated first; never retried blindly)."""
-        return AttestationStarted._from_ffi(
-            await self._call(self._core.start_attestation, organization_id, input._to_ffi())
-        )
+        return await self._call(self._core.start_attestation, organization_id, input)
 
     async def get_attestation(self, organization_id: str) -> Optional[Attestation]:
         """The ongoing attestation, or ``None`` when there is none (404)."""
-        found = await self._call(self._core.get_attestation, organization_id)
-        return Attestation._from_ffi(found) if found is not None else None
+        return await self._call(self._core.get_attestation, organization_id)
 
     async def finalize_attestation(self, organization_id: str) -> None:
         """Finalizes an attestation the signer accepted (status 2)."""
@@ -443,52 +364,26 @@ class AsyncClient(_Common):
 
     async def get_acceptance(self, organization_id: str) -> Acceptance:
         """The customer's acceptance state."""
-        return Acceptance._from_ffi(await self._call(self._core.get_acceptance, organization_id))
+        return await self._call(self._core.get_acceptance, organization_id)
 
     async def refresh_acceptance(self, organization_id: str) -> RefreshOutcome:
-        """Asks for a re-sync of the acceptance state; 429 is ``already_running``, not an error."""
-        return RefreshOutcome._from_ffi(
-            await self._call(self._core.refresh_acceptance, organization_id)
-        )
+        """Asks for a re-sync of the acceptance state; 429 is ``ALREADY_RUNNING``, not an error."""
+        return await self._call(self._core.refresh_acceptance, organization_id)
 
     async def add_csp_service(self, organization_id: str, input: AddCspService) -> CspServiceAdded:
         """Adds the CSP service; with ``partner_attestation`` the attestation is automatic."""
-        return CspServiceAdded._from_ffi(
-            await self._call(self._core.add_csp_service, organization_id, input._to_ffi())
-        )
+        return await self._call(self._core.add_csp_service, organization_id, input)
 
     async def wait_for_signature(
-        self,
-        organization_id: str,
-        *,
-        initial_interval: Optional[Seconds] = None,
-        max_interval: Optional[Seconds] = None,
-        deadline: Deadline = None,
-        jitter_seed: Optional[int] = None,
+        self, organization_id: str, options: Optional[WaitOptions] = None
     ) -> WaitOutcome:
-        """Polls until the signer accepted (``signed``) or the link expired (``expired``)."""
-        poll = self._poll(initial_interval, max_interval, deadline, jitter_seed)
-        return WaitOutcome._from_ffi(
-            await self._call(self._core.wait_for_signature, organization_id, poll)
-        )
+        """Polls until the signer accepted (``SIGNED``) or the link expired (``EXPIRED``)."""
+        return await self._call(self._core.wait_for_signature, organization_id, options or WaitOptions())
 
     async def ensure_accepted(
-        self,
-        organization_id: str,
-        input: StartAttestation,
-        *,
-        wait: bool = True,
-        confirm_attempts: Optional[int] = None,
-        initial_interval: Optional[Seconds] = None,
-        max_interval: Optional[Seconds] = None,
-        deadline: Deadline = None,
-        jitter_seed: Optional[int] = None,
+        self, organization_id: str, input: StartAttestation, options: Optional[EnsureAcceptedOptions] = None
     ) -> EnsureOutcome:
         """Makes sure the customer accepted, doing only what is missing (reuses an ongoing attestation)."""
-        options = self._ensure(
-            wait, confirm_attempts, self._poll(initial_interval, max_interval, deadline, jitter_seed)
+        return await self._call(
+            self._core.ensure_accepted, organization_id, input, options or EnsureAcceptedOptions()
         )
-        return EnsureOutcome._from_ffi(
-            await self._call(self._core.ensure_accepted, organization_id, input._to_ffi(), options)
-        )
-

@@ -13,7 +13,8 @@ import http.client
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+import asyncio
+import contextvars
 from typing import (
     Any,
     AsyncIterator,
@@ -29,6 +30,7 @@ from typing import (
 )
 
 from . import _ffi
+from ._ffi import Header, HttpRequest, HttpResponse
 
 MAX_RESPONSE_BYTES: int = _ffi.max_response_bytes()
 """The core's cap on a response body: the default transports read at most this many bytes plus one
@@ -42,80 +44,46 @@ __all__ = [
     "DEFAULT_REQUEST_TIMEOUT",
     "HttpRequest",
     "HttpResponse",
+    "Header",
+    "http_response",
     "Transport",
     "AsyncTransport",
     "TransportFailure",
+    "TransportTimeout",
     "UrllibTransport",
     "HttpxTransport",
     "AsyncHttpxTransport",
 ]
 
 
-@dataclass(frozen=True, repr=False)
-class HttpRequest:
-    """A request built by the core. ``op`` names the operation (``get_attestation``, ``token``, …)."""
-
-    op: str
-    method: str
-    url: str
-    headers: List[Tuple[str, str]]
-    body: Optional[str]
-
-    def header(self, name: str) -> Optional[str]:
-        """First header with this name (case-insensitive)."""
-        lower = name.lower()
-        return next((v for n, v in self.headers if n.lower() == lower), None)
-
-    def __repr__(self) -> str:
-        headers = [(n, "<redacted>" if n.lower() == "authorization" else v) for n, v in self.headers]
-        body = None if self.body is None else f"<{len(self.body)} chars>"
-        return (
-            f"HttpRequest(op={self.op!r}, method={self.method!r}, url={self.url!r}, "
-            f"headers={headers!r}, body={body})"
-        )
-
-    @staticmethod
-    def _from_ffi(r: Any) -> HttpRequest:
-        return HttpRequest(
-            op=r.op.name.lower(),
-            method=r.method.name.upper(),
-            url=r.url,
-            headers=[(h.name, h.value) for h in r.headers],
-            body=r.body,
-        )
+def http_response(
+    status: int,
+    headers: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None,
+    body: str = "",
+) -> HttpResponse:
+    """An ``HttpResponse`` from a status, headers (a mapping or name/value pairs) and a body."""
+    pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers or [])
+    return HttpResponse(status=status, headers=[Header(name=n, value=v) for n, v in pairs], body=body)
 
 
-@dataclass(frozen=True, repr=False)
-class HttpResponse:
-    """A response as received: any status, headers in order, the body as text."""
+def _timeout(explicit: Optional[float], request: HttpRequest) -> float:
+    """The transport's own timeout when it was given one, else the request's (the client's
+    ``ClientOptions.request_timeout_ms``, default the core's ``DEFAULT_REQUEST_TIMEOUT``)."""
+    return explicit if explicit is not None else request.timeout_ms / 1000.0
 
-    status: int
-    headers: List[Tuple[str, str]] = field(default_factory=list)
-    body: str = ""
 
-    @staticmethod
-    def of(
-        status: int,
-        headers: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None,
-        body: str = "",
-    ) -> HttpResponse:
-        """A response from a status, headers (a mapping or pairs) and a body."""
-        pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers or [])
-        return HttpResponse(status, pairs, body)
-
-    def __repr__(self) -> str:
-        return f"HttpResponse(status={self.status}, headers={self.headers!r}, body=<{len(self.body)} chars>)"
-
-    def _to_ffi(self) -> Any:
-        return _ffi.HttpResponse(
-            status=self.status,
-            headers=[_ffi.Header(name=n, value=v) for n, v in self.headers],
-            body=self.body,
-        )
+def _header_pairs(request: HttpRequest) -> List[Tuple[str, str]]:
+    return [(h.name, h.value) for h in request.headers]
 
 
 class TransportFailure(Exception):
     """Raise from a transport when no response arrived (the core may retry)."""
+
+
+class TransportTimeout(TransportFailure):
+    """Raise from a transport when no complete response arrived within the request's
+    ``timeout_ms``: the core's ``transport`` error "request timed out after N ms" (``TimeoutError``
+    and httpx's timeouts are read the same way)."""
 
 
 @runtime_checkable
@@ -156,7 +124,7 @@ def _too_large(limit: int) -> TransportFailure:
 
 
 def _timed_out(timeout: float) -> TransportFailure:
-    return TransportFailure(f"no complete response within {timeout:g} s")
+    return TransportTimeout(f"no complete response within {timeout:g} s")
 
 
 def _check_declared_length(headers: Iterable[Tuple[str, str]], limit: int) -> None:
@@ -220,29 +188,31 @@ class UrllibTransport:
     """
 
     def __init__(self, timeout: Optional[float] = None) -> None:
-        self.timeout = DEFAULT_REQUEST_TIMEOUT if timeout is None else float(timeout)
+        self._explicit = None if timeout is None else float(timeout)
+        self.timeout = DEFAULT_REQUEST_TIMEOUT if self._explicit is None else self._explicit
         self._opener = urllib.request.build_opener(_NoRedirect())
 
     def send(self, request: HttpRequest) -> HttpResponse:
         """Sends the request with ``urllib``."""
-        budget = _Budget(self.timeout, MAX_RESPONSE_BYTES)
+        timeout = _timeout(self._explicit, request)
+        budget = _Budget(timeout, MAX_RESPONSE_BYTES)
         data = request.body.encode("utf-8") if request.body is not None else None
-        req = urllib.request.Request(request.url, data=data, method=request.method)
-        for name, value in request.headers:
+        req = urllib.request.Request(request.url, data=data, method=request.method.name)
+        for name, value in _header_pairs(request):
             req.add_header(name, value)
         try:
-            resp = self._opener.open(req, timeout=self.timeout)
+            resp = self._opener.open(req, timeout=timeout)
         except urllib.error.HTTPError as err:
             with err:
                 headers = list(err.headers.items())
                 _check_declared_length(headers, budget.limit)
-                return HttpResponse(err.code, headers, _read_urllib(err, budget))
+                return http_response(err.code, headers, _read_urllib(err, budget))
         except urllib.error.URLError as err:
             raise TransportFailure(f"{type(err.reason).__name__}: {err.reason}") from err
         with resp:
             headers = list(resp.headers.items())
             _check_declared_length(headers, budget.limit)
-            return HttpResponse(resp.status, headers, _read_urllib(resp, budget))
+            return http_response(resp.status, headers, _read_urllib(resp, budget))
 
     def __repr__(self) -> str:
         return f"UrllibTransport(timeout={self.timeout})"
@@ -253,7 +223,7 @@ def _httpx_response(resp: Any, budget: _Budget, chunks: Iterator[bytes]) -> Http
     _check_declared_length(headers, budget.limit)
     for chunk in chunks:
         budget.add(chunk)
-    return HttpResponse(resp.status_code, headers, budget.text())
+    return http_response(resp.status_code, headers, budget.text())
 
 
 class HttpxTransport:
@@ -267,20 +237,25 @@ class HttpxTransport:
     def __init__(self, client: Any = None, timeout: Optional[float] = None) -> None:
         import httpx
 
-        self.timeout = DEFAULT_REQUEST_TIMEOUT if timeout is None else float(timeout)
+        self._explicit = None if timeout is None else float(timeout)
+        self.timeout = DEFAULT_REQUEST_TIMEOUT if self._explicit is None else self._explicit
         self._client = client if client is not None else httpx.Client(timeout=self.timeout)
 
     def send(self, request: HttpRequest) -> HttpResponse:
         """Sends the request with httpx."""
-        budget = _Budget(self.timeout, MAX_RESPONSE_BYTES)
+        budget = _Budget(_timeout(self._explicit, request), MAX_RESPONSE_BYTES)
         with self._client.stream(
-            request.method,
+            request.method.name,
             request.url,
-            headers=request.headers,
+            headers=_header_pairs(request),
             content=request.body,
             follow_redirects=False,
         ) as resp:
             return _httpx_response(resp, budget, resp.iter_bytes())
+
+    def close(self) -> None:
+        """Closes the underlying client."""
+        self._client.close()
 
 
 class AsyncHttpxTransport:
@@ -290,24 +265,24 @@ class AsyncHttpxTransport:
     def __init__(self, client: Any = None, timeout: Optional[float] = None) -> None:
         import httpx
 
-        self.timeout = DEFAULT_REQUEST_TIMEOUT if timeout is None else float(timeout)
+        self._explicit = None if timeout is None else float(timeout)
+        self.timeout = DEFAULT_REQUEST_TIMEOUT if self._explicit is None else self._explicit
         self._client = client if client is not None else httpx.AsyncClient(timeout=self.timeout)
 
     async def send(self, request: HttpRequest) -> HttpResponse:
         """Sends the request with httpx."""
-        import asyncio
-
         try:
-            return await asyncio.wait_for(self._exchange(request), self.timeout)
+            timeout = _timeout(self._explicit, request)
+            return await asyncio.wait_for(self._exchange(request, timeout), timeout)
         except asyncio.TimeoutError:
-            raise _timed_out(self.timeout) from None
+            raise _timed_out(timeout) from None
 
-    async def _exchange(self, request: HttpRequest) -> HttpResponse:
-        budget = _Budget(self.timeout, MAX_RESPONSE_BYTES)
+    async def _exchange(self, request: HttpRequest, timeout: float) -> HttpResponse:
+        budget = _Budget(timeout, MAX_RESPONSE_BYTES)
         async with self._client.stream(
-            request.method,
+            request.method.name,
             request.url,
-            headers=request.headers,
+            headers=_header_pairs(request),
             content=request.body,
             follow_redirects=False,
         ) as resp:
@@ -316,69 +291,70 @@ class AsyncHttpxTransport:
             chunks: AsyncIterator[bytes] = resp.aiter_bytes()
             async for chunk in chunks:
                 budget.add(chunk)
-            return HttpResponse(resp.status_code, headers, budget.text())
+            return http_response(resp.status_code, headers, budget.text())
 
     async def aclose(self) -> None:
         """Closes the underlying client."""
         await self._client.aclose()
 
 
-class _Aborts:
-    """Exceptions raised by user transports, kept until the client re-raises them."""
-
-    def __init__(self) -> None:
-        self._pending: dict[str, BaseException] = {}
-        self._next = 0
-
-    def keep(self, exc: BaseException) -> Any:
-        self._next += 1
-        key = f"#py-abort-{self._next}"
-        self._pending[key] = exc
-        return _ffi.TransportError.Aborted(f"{key} {type(exc).__name__}")
-
-    def take(self, message: str) -> Optional[BaseException]:
-        for key in list(self._pending):
-            if key + " " in message:
-                return self._pending.pop(key)
-        return None
+_ABORTED: contextvars.ContextVar[List[BaseException]] = contextvars.ContextVar("mca_aborted")
+"""Per call: exceptions a user transport raised that are not I/O failures. The transport runs in
+the calling thread and context (the core polls it synchronously), so the call that set the list
+gets its own transport's exceptions back and re-raises them unchanged."""
 
 
-def _failure(exc: BaseException, aborts: _Aborts) -> Any:
+def _is_timeout(exc: BaseException) -> bool:
+    if isinstance(exc, (TransportTimeout, TimeoutError)):
+        return True
+    try:
+        import httpx
+    except ImportError:  # pragma: no cover - httpx is optional
+        return False
+    return isinstance(exc, httpx.TimeoutException)
+
+
+def _failure(exc: BaseException) -> Any:
+    if isinstance(exc, asyncio.CancelledError):
+        # Native cancellation: the core's `cancelled` kind, never retried.
+        return _ffi.TransportError.Cancelled()
+    if _is_timeout(exc):
+        return _ffi.TransportError.TimedOut()
+    if isinstance(exc, TransportFailure) and str(exc):
+        return _ffi.TransportError.Failed(str(exc))
     if _is_no_response(exc):
         return _ffi.TransportError.Failed(f"{type(exc).__name__}: {exc}")
-    return aborts.keep(exc)
+    kept = _ABORTED.get(None)
+    if kept is not None:
+        kept.append(exc)
+    return _ffi.TransportError.Aborted(type(exc).__name__)
 
 
-class _BlockingTransportAdapter(_ffi.BlockingHttpTransport):  # type: ignore[misc]
-    def __init__(self, transport: Transport, aborts: _Aborts) -> None:
+class _BlockingTransportAdapter(_ffi.BlockingHttpTransport):
+    def __init__(self, transport: Transport) -> None:
         self._transport = transport
-        self._aborts = aborts
 
-    def send(self, request: Any) -> Any:
+    def send(self, request: HttpRequest) -> HttpResponse:
         try:
-            resp = self._transport.send(HttpRequest._from_ffi(request))
-        except Exception as exc:  # noqa: BLE001 - classified, re-raised to the caller if not I/O
-            raise _failure(exc, self._aborts) from None
-        return resp._to_ffi()
+            return self._transport.send(request)
+        except (Exception, asyncio.CancelledError) as exc:  # noqa: BLE001 - classified below
+            raise _failure(exc) from None
 
 
-class _AsyncTransportAdapter(_ffi.HttpTransport):  # type: ignore[misc]
-    def __init__(self, transport: Union[Transport, AsyncTransport], aborts: _Aborts) -> None:
-        import asyncio
+class _AsyncTransportAdapter(_ffi.HttpTransport):
+    def __init__(self, transport: Union[Transport, AsyncTransport]) -> None:
         import inspect
 
         self._transport = transport
-        self._aborts = aborts
         self._is_async = inspect.iscoroutinefunction(getattr(transport, "send", None))
         self._to_thread = asyncio.to_thread
 
-    async def send(self, request: Any) -> Any:
-        req = HttpRequest._from_ffi(request)
+    async def send(self, request: HttpRequest) -> _ffi.Received:
         try:
             if self._is_async:
-                resp = await self._transport.send(req)  # type: ignore[misc]
+                response: HttpResponse = await self._transport.send(request)  # type: ignore[misc]
             else:
-                resp = await self._to_thread(self._transport.send, req)
-        except Exception as exc:  # noqa: BLE001 - classified, re-raised to the caller if not I/O
-            raise _failure(exc, self._aborts) from None
-        return resp._to_ffi()
+                response = await self._to_thread(self._transport.send, request)  # type: ignore[arg-type]
+        except (Exception, asyncio.CancelledError) as exc:  # noqa: BLE001 - classified below
+            raise _failure(exc) from None
+        return _ffi.Received(response=response)

@@ -1,10 +1,13 @@
 package com.cloudmore.mca
 
+import com.cloudmore.mca.ffi.Received
 import com.cloudmore.mca.ffi.TransportException
 import com.cloudmore.mca.model.FlowEvent
 import com.cloudmore.mca.model.HttpRequest
 import com.cloudmore.mca.model.HttpResponse
 import java.io.IOException
+import java.io.InterruptedIOException
+import java.net.SocketTimeoutException
 import java.time.Duration
 import java.time.Instant
 import kotlin.coroutines.cancellation.CancellationException
@@ -16,19 +19,27 @@ import com.cloudmore.mca.ffi.Runtime as FfiRuntime
 
 private fun describe(e: Throwable): String = e.message?.let { "${e.javaClass.simpleName}: $it" } ?: e.javaClass.name
 
-/** A failure of the host transport as the core sees it: no response (retryable) or a stop. */
+/**
+ * A failure of the host transport as the core sees it: cancelled (coroutine cancellation, thread
+ * interrupt: the `cancelled` kind), timed out (the core's "request timed out after N ms"), no
+ * response (retryable) or a stop.
+ */
 private fun transportFailure(e: Throwable): TransportException =
     when (e) {
-        is IOException -> TransportException.Failed(describe(e))
+        is CancellationException -> TransportException.Cancelled()
+        is SocketTimeoutException -> TransportException.TimedOut()
+        is InterruptedIOException, is InterruptedException -> {
+            Thread.currentThread().interrupt()
+            TransportException.Cancelled()
+        }
+        is IOException -> TransportException.Failed(e.message ?: e.javaClass.name)
         else -> TransportException.Aborted(describe(e))
     }
 
 internal class AsyncTransportAdapter(private val inner: HttpTransport) : FfiTransport {
-    override suspend fun send(request: HttpRequest): HttpResponse =
+    override suspend fun send(request: HttpRequest): Received =
         try {
-            inner.send(request)
-        } catch (e: CancellationException) {
-            throw e
+            Received(inner.send(request))
         } catch (e: Throwable) {
             throw transportFailure(e)
         }

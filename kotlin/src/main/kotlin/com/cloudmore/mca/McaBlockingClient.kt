@@ -5,12 +5,13 @@ import com.cloudmore.mca.model.AddCspService
 import com.cloudmore.mca.model.Attestation
 import com.cloudmore.mca.model.AttestationStarted
 import com.cloudmore.mca.model.CspServiceAdded
-import com.cloudmore.mca.model.EnsureOptions
+import com.cloudmore.mca.model.ClientOptions
+import com.cloudmore.mca.model.EnsureAcceptedOptions
 import com.cloudmore.mca.model.EnsureOutcome
-import com.cloudmore.mca.model.PollOptions
 import com.cloudmore.mca.model.RefreshOutcome
 import com.cloudmore.mca.model.StartAttestation
 import com.cloudmore.mca.model.Token
+import com.cloudmore.mca.model.WaitOptions
 import com.cloudmore.mca.model.WaitOutcome
 import com.cloudmore.mca.ffi.McaBlockingClient as FfiBlockingClient
 
@@ -23,16 +24,17 @@ import com.cloudmore.mca.ffi.McaBlockingClient as FfiBlockingClient
 class McaBlockingClient
     @JvmOverloads
     constructor(
-        options: McaClientOptions,
+        /** The core's client options (every rule and default is the core's). */
+        val options: ClientOptions,
         transport: BlockingHttpTransport = HttpUrlConnectionTransport(),
         runtime: McaBlockingRuntime = SystemBlockingRuntime,
         listener: McaEventListener? = null,
     ) : AutoCloseable {
-        private val auth = options.auth
         private val inner: FfiBlockingClient =
             mapped {
                 FfiBlockingClient(
-                    options.toFfi(),
+                    options,
+                    BINDING,
                     BlockingTransportAdapter(transport),
                     BlockingRuntimeAdapter(runtime),
                     listener?.let(::ListenerAdapter),
@@ -85,7 +87,7 @@ class McaBlockingClient
         @JvmOverloads
         fun waitForSignature(
             organizationId: String,
-            options: PollOptions = McaOptions.poll(),
+            options: WaitOptions = WaitOptions(),
         ): WaitOutcome = mapped { inner.waitForSignature(organizationId, options) }
 
         /** Makes sure the customer has accepted the MCA, doing only what is missing. */
@@ -93,11 +95,11 @@ class McaBlockingClient
         fun ensureAccepted(
             organizationId: String,
             input: StartAttestation,
-            options: EnsureOptions = McaOptions.ensure(),
+            options: EnsureAcceptedOptions = EnsureAcceptedOptions(),
         ): EnsureOutcome = mapped { inner.ensureAccepted(organizationId, input, options) }
 
         /** Frees the native client. */
         override fun close() = inner.close()
 
-        override fun toString(): String = "McaBlockingClient(baseUrl=$baseUrl, auth=$auth)"
+        override fun toString(): String = "McaBlockingClient($options)"
     }

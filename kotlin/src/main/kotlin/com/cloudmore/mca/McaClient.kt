@@ -5,12 +5,13 @@ import com.cloudmore.mca.model.AddCspService
 import com.cloudmore.mca.model.Attestation
 import com.cloudmore.mca.model.AttestationStarted
 import com.cloudmore.mca.model.CspServiceAdded
-import com.cloudmore.mca.model.EnsureOptions
+import com.cloudmore.mca.model.ClientOptions
+import com.cloudmore.mca.model.EnsureAcceptedOptions
 import com.cloudmore.mca.model.EnsureOutcome
-import com.cloudmore.mca.model.PollOptions
 import com.cloudmore.mca.model.RefreshOutcome
 import com.cloudmore.mca.model.StartAttestation
 import com.cloudmore.mca.model.Token
+import com.cloudmore.mca.model.WaitOptions
 import com.cloudmore.mca.model.WaitOutcome
 import com.cloudmore.mca.ffi.McaClient as FfiClient
 
@@ -24,15 +25,15 @@ import com.cloudmore.mca.ffi.McaClient as FfiClient
 class McaClient
     @JvmOverloads
     constructor(
-        options: McaClientOptions,
+        /** The core's client options (every rule and default is the core's). */
+        val options: ClientOptions,
         transport: HttpTransport = HttpUrlConnectionTransport().asSuspending(),
         runtime: McaRuntime = SystemRuntime,
         listener: McaEventListener? = null,
     ) : AutoCloseable {
-        private val auth = options.auth
         private val inner: FfiClient =
             mapped {
-                FfiClient(options.toFfi(), AsyncTransportAdapter(transport), AsyncRuntimeAdapter(runtime), listener?.let(::ListenerAdapter))
+                FfiClient(options, BINDING, AsyncTransportAdapter(transport), AsyncRuntimeAdapter(runtime), listener?.let(::ListenerAdapter))
             }
 
         /** The normalised base URL (ends in `/`). */
@@ -51,47 +52,47 @@ class McaClient
         fun normalizeOrganizationId(organizationId: String): String = mapped { inner.normalizeOrganizationId(organizationId) }
 
         /** A valid access token, cached or fetched (password auth only). */
-        suspend fun token(): Token = mapped { inner.token() }
+        suspend fun token(): Token = mappedSuspend { inner.token() }
 
         /** Starts a partner attestation (validated first; never retried blindly). */
         suspend fun startAttestation(
             organizationId: String,
             input: StartAttestation,
-        ): AttestationStarted = mapped { inner.startAttestation(organizationId, input) }
+        ): AttestationStarted = mappedSuspend { inner.startAttestation(organizationId, input) }
 
         /** The ongoing attestation, or `null` when there is none (404). */
-        suspend fun getAttestation(organizationId: String): Attestation? = mapped { inner.getAttestation(organizationId) }
+        suspend fun getAttestation(organizationId: String): Attestation? = mappedSuspend { inner.getAttestation(organizationId) }
 
         /** Finalizes an accepted attestation. */
-        suspend fun finalizeAttestation(organizationId: String): Unit = mapped { inner.finalizeAttestation(organizationId) }
+        suspend fun finalizeAttestation(organizationId: String): Unit = mappedSuspend { inner.finalizeAttestation(organizationId) }
 
         /** The customer's acceptance state. */
-        suspend fun getAcceptance(organizationId: String): Acceptance = mapped { inner.getAcceptance(organizationId) }
+        suspend fun getAcceptance(organizationId: String): Acceptance = mappedSuspend { inner.getAcceptance(organizationId) }
 
         /** Asks for a re-sync of the acceptance state; a sync already running is the value `AlreadyRunning`. */
-        suspend fun refreshAcceptance(organizationId: String): RefreshOutcome = mapped { inner.refreshAcceptance(organizationId) }
+        suspend fun refreshAcceptance(organizationId: String): RefreshOutcome = mappedSuspend { inner.refreshAcceptance(organizationId) }
 
         /** Adds the CSP service; with `partnerAttestation` this is the automatic attestation flow. */
         suspend fun addCspService(
             organizationId: String,
             input: AddCspService,
-        ): CspServiceAdded = mapped { inner.addCspService(organizationId, input) }
+        ): CspServiceAdded = mappedSuspend { inner.addCspService(organizationId, input) }
 
         /** Polls until the signer accepted or the link expired. */
         suspend fun waitForSignature(
             organizationId: String,
-            options: PollOptions = McaOptions.poll(),
-        ): WaitOutcome = mapped { inner.waitForSignature(organizationId, options) }
+            options: WaitOptions = WaitOptions(),
+        ): WaitOutcome = mappedSuspend { inner.waitForSignature(organizationId, options) }
 
         /** Makes sure the customer has accepted the MCA, doing only what is missing. */
         suspend fun ensureAccepted(
             organizationId: String,
             input: StartAttestation,
-            options: EnsureOptions = McaOptions.ensure(),
-        ): EnsureOutcome = mapped { inner.ensureAccepted(organizationId, input, options) }
+            options: EnsureAcceptedOptions = EnsureAcceptedOptions(),
+        ): EnsureOutcome = mappedSuspend { inner.ensureAccepted(organizationId, input, options) }
 
         /** Frees the native client. */
         override fun close() = inner.close()
 
-        override fun toString(): String = "McaClient(baseUrl=$baseUrl, auth=$auth)"
+        override fun toString(): String = "McaClient($options)"
     }

@@ -1,80 +1,34 @@
 package com.cloudmore.mca
 
-import com.cloudmore.mca.model.Problem
-import com.cloudmore.mca.model.Violation
-import java.time.Duration
-import com.cloudmore.mca.model.McaException as CoreError
+import com.cloudmore.mca.ffi.cancelledView
+import com.cloudmore.mca.ffi.errorView
+import com.cloudmore.mca.model.CoreException
+import com.cloudmore.mca.model.ErrorKind
+import com.cloudmore.mca.model.ErrorView
+import kotlin.coroutines.cancellation.CancellationException
 
 /**
- * The one error of the SDK. [kind] is the stable string shared by every language: `invalid`,
- * `api`, `unauthorized`, `forbidden`, `rate_limited`, `transport`, `decode`, `deadline`, `config`.
- * Messages never contain tokens, passwords or signer details.
+ * The one error of the SDK, made from the core's flat error view: [kind] and every member of
+ * [view] (status, code, title, detail, violations, retry-after, trace id, body excerpt, problem)
+ * and the message are the core's, the same in every language. Messages never contain tokens,
+ * passwords or signer details.
  */
 class McaException internal constructor(
-    /** The stable kind string. */
-    val kind: String,
-    message: String,
-    /** HTTP status, where a response was received. */
-    val status: Int?,
-    /** Problem details, for `api`, `unauthorized`, `forbidden` and `rate_limited`. */
-    val problem: Problem?,
-    /** Client-side violations for `invalid`; the server's `errors` otherwise. */
-    val violations: List<Violation>,
-    /** Delay from `Retry-After`, where the server sent one. */
-    val retryAfter: Duration?,
-    /** The generated core error this was made from. */
+    /** The core's flat error view. */
+    val view: ErrorView,
+    /** The generated core error this was made from, if any. */
     cause: Throwable?,
-) : RuntimeException(message, cause) {
-    /** Cloudmore error code (problem `code`, or a legacy `errorCode`). */
-    val code: String? get() = problem?.code
+) : RuntimeException(view.message, cause) {
+    /** The stable kind. */
+    val kind: ErrorKind get() = view.kind
 
-    /** Problem title. */
-    val title: String? get() = problem?.title
-
-    /** Problem detail. */
-    val detail: String? get() = problem?.detail
-
-    /** Problem `traceId`. */
-    val traceId: String? get() = problem?.traceId
-
-    override fun toString(): String = "McaException(kind=$kind): $message"
+    override fun toString(): String = "McaException(kind=${kind.name.lowercase()}): $message"
 
     internal companion object {
-        fun from(e: CoreError): McaException =
-            when (e) {
-                is CoreError.Invalid ->
-                    McaException(
-                        "invalid",
-                        "invalid input: " + e.violations.joinToString("; ") { "${it.pointer}: ${it.detail}" },
-                        null, null, e.violations, null, e,
-                    )
-                is CoreError.Api -> problem("api", "API error ${e.problem.status}", e.problem, null, e)
-                is CoreError.Unauthorized -> problem("unauthorized", "unauthorized (${e.problem.status})", e.problem, null, e)
-                is CoreError.Forbidden -> problem("forbidden", "forbidden", e.problem, null, e)
-                is CoreError.RateLimited -> problem("rate_limited", "rate limited", e.problem, e.retryAfter, e)
-                is CoreError.Transport -> simple("transport", "transport error: ${e.reason}", e)
-                is CoreError.Decode ->
-                    McaException(
-                        "decode",
-                        "could not decode response (status ${e.status}): ${e.reason}",
-                        e.status.toInt(), null, emptyList(), null, e,
-                    )
-                is CoreError.Deadline -> simple("deadline", "deadline exceeded: ${e.reason}", e)
-                is CoreError.Config -> simple("config", "configuration error: ${e.reason}", e)
-                is CoreError.Cancelled -> simple("cancelled", "cancelled: ${e.reason}", e)
-            }
+        fun from(e: CoreException): McaException = McaException(errorView(e), e)
 
-        private fun simple(kind: String, message: String, cause: Throwable) =
-            McaException(kind, message, null, null, emptyList(), null, cause)
-
-        private fun problem(kind: String, head: String, p: Problem, retryAfter: Duration?, cause: Throwable): McaException {
-            val parts = listOfNotNull(p.title, p.detail, p.code?.let { "[$it]" }) + p.errors.map { "${it.pointer}: ${it.detail}" }
-            return McaException(
-                kind,
-                if (parts.isEmpty()) head else "$head: ${parts.joinToString(" — ")}",
-                p.status.toInt(), p, p.errors, retryAfter ?: p.retryAfter, cause,
-            )
-        }
+        /** The `cancelled` error for a cancelled coroutine (the core's view and message). */
+        fun cancelled(cause: Throwable): McaException = McaException(cancelledView(), cause)
     }
 }
 
@@ -82,6 +36,24 @@ class McaException internal constructor(
 internal inline fun <T> mapped(block: () -> T): T =
     try {
         block()
-    } catch (e: CoreError) {
+    } catch (e: CoreException) {
         throw McaException.from(e)
     }
+
+/**
+ * Runs the suspending [block]: the generated core error becomes [McaException]; a cancellation of
+ * the calling coroutine stays a [CancellationException] (structured concurrency) whose cause is the
+ * `cancelled` [McaException].
+ */
+internal suspend inline fun <T> mappedSuspend(crossinline block: suspend () -> T): T =
+    try {
+        block()
+    } catch (e: CoreException) {
+        throw McaException.from(e)
+    } catch (e: CancellationException) {
+        if (e.cause is McaException) throw e
+        throw CancellationException(e.message).also { it.initCause(McaException.cancelled(e)) }
+    }
+
+/** The `User-Agent` binding label of the JVM clients. */
+internal const val BINDING = "kotlin"

@@ -13,9 +13,12 @@ import kotlinx.coroutines.runInterruptible
  *
  * Contract: send [HttpRequest] as given (method, absolute URL, headers in order, optional body) and
  * return whatever response arrived, whatever its status (a 500 is a response, not an exception).
- * Throw an [IOException] only when no response arrived (connection refused or reset, DNS, TLS,
- * timeout): the core then retries where that is safe, or reports a `transport` error. Any other
- * exception stops the flow at once (reported as a `config` error naming the exception).
+ * Throw an [IOException] only when no response arrived (connection refused or reset, DNS, TLS):
+ * the core then retries where that is safe, or reports a `transport` error; a
+ * [java.net.SocketTimeoutException] is the core's "request timed out after N ms" (`transport`,
+ * [HttpRequest.timeoutMs] is the client's request timeout). A `CancellationException` or an
+ * interrupt is the core's `cancelled` kind. Any other exception stops the flow at once (reported as
+ * a `config` error naming the exception).
  */
 interface HttpTransport {
     /** Sends [request]; see the interface documentation for the contract. */

@@ -9,12 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.cloudmore.mca.model.Attestation;
 import com.cloudmore.mca.model.AttestationStarted;
 import com.cloudmore.mca.model.AttestationStatus;
+import com.cloudmore.mca.model.ClientAuth;
+import com.cloudmore.mca.model.ClientOptions;
+import com.cloudmore.mca.model.Credentials;
+import com.cloudmore.mca.model.EnsureAcceptedOptions;
+import com.cloudmore.mca.model.ErrorKind;
 import com.cloudmore.mca.model.EnsureOutcome;
 import com.cloudmore.mca.model.EnsureStatus;
 import com.cloudmore.mca.model.RefreshOutcome;
 import com.cloudmore.mca.model.Signer;
 import com.cloudmore.mca.model.StartAttestation;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -45,8 +49,9 @@ class JavaInteropTest {
 
     @Test
     void blockingClientFromJava() {
-        McaClientOptions options =
-                new McaClientOptions(sandbox.getUrl(), "5d1c0b9e-7f0a-4b8e-9a34-2f1e6c7d8a90", McaAuth.password("sandbox", "sandbox"));
+        Credentials credentials = new Credentials("sandbox", "sandbox", null, null, ClientAuth.BASIC, null);
+        ClientOptions options =
+                new ClientOptions(sandbox.getUrl(), "5d1c0b9e-7f0a-4b8e-9a34-2f1e6c7d8a90", null, credentials, null, null, null, null, null);
         String org = UUID.randomUUID().toString();
         try (McaBlockingClient client = new McaBlockingClient(options)) {
             assertNull(client.getAttestation(org));
@@ -62,22 +67,22 @@ class JavaInteropTest {
             // ensureAccepted without waiting: the ongoing attestation is reused.
             EnsureOutcome outcome =
                     client.ensureAccepted(
-                            org, input(), McaOptions.ensure(false, McaOptions.poll(Duration.ofMillis(50), Duration.ofMillis(50))));
+                            org, input(), new EnsureAcceptedOptions(false, null, null, 50L, 50L, null));
             assertEquals(EnsureStatus.PENDING, outcome.getStatus());
             assertEquals(started.getAttestationId(), outcome.getAttestationId());
 
             McaException e = assertThrows(McaException.class, () -> client.getAcceptance("not-a-guid"));
-            assertEquals("invalid", e.getKind());
-            assertEquals("/organizationId", e.getViolations().get(0).getPointer());
-            assertNull(e.getStatus());
+            assertEquals(ErrorKind.INVALID, e.getKind());
+            assertEquals("/organizationId", e.getView().getViolations().get(0).getPointer());
+            assertNull(e.getView().getStatus());
         }
     }
 
     @Test
     void badBaseUrlIsConfigError() {
-        McaClientOptions options = new McaClientOptions("ftp://example.com", "5d1c0b9e-7f0a-4b8e-9a34-2f1e6c7d8a90", McaAuth.none());
+        ClientOptions options = new ClientOptions("ftp://example.com", "5d1c0b9e-7f0a-4b8e-9a34-2f1e6c7d8a90", null, null, null, null, null, null, null);
         McaException e = assertThrows(McaException.class, () -> new McaBlockingClient(options));
-        assertEquals("config", e.getKind());
-        assertTrue(e.getMessage().contains("configuration error"), e.getMessage());
+        assertEquals(ErrorKind.CONFIG, e.getKind());
+        assertEquals(e.getView().getMessage(), e.getMessage());
     }
 }

@@ -48,7 +48,7 @@ class HostileServerTest {
 
     private fun client(mode: String, requestTimeout: Duration = defaultRequestTimeout()): Api {
         val transport = HttpUrlConnectionTransport(requestTimeout = requestTimeout)
-        return api(mode, McaClientOptions(sandbox.url, RESELLER, sandboxAuth()), transport)
+        return api(mode, sandboxAuth().options(sandbox.url), transport)
     }
 
     private fun fault(spec: JSONObject) {
@@ -56,7 +56,7 @@ class HostileServerTest {
     }
 
     private fun assertTransport(e: McaException): McaException {
-        assertEquals("transport", e.kind, e.toString())
+        assertEquals(com.cloudmore.mca.model.ErrorKind.TRANSPORT, e.kind, e.toString())
         assertFalse(e.toString().contains("password="), e.toString())
         return e
     }
@@ -164,6 +164,6 @@ class HostileServerTest {
     @Test
     fun default_timeout_and_cap_come_from_the_core() {
         assertTrue(HttpUrlConnectionTransport().toString().contains("requestTimeout=${defaultRequestTimeout()}"))
-        assertEquals(4UL * 1024UL * 1024UL, maxResponseBytes())
+        assertEquals(4L * 1024 * 1024, maxResponseBytes())
     }
 }

@@ -9,6 +9,9 @@ import java.time.Instant
 import java.util.UUID
 import java.util.concurrent.TimeUnit
 import org.json.JSONObject
+import com.cloudmore.mca.model.ClientAuth
+import com.cloudmore.mca.model.ClientOptions
+import com.cloudmore.mca.model.Credentials
 import com.cloudmore.mca.model.Signer
 import com.cloudmore.mca.model.StartAttestation
 
@@ -89,10 +92,44 @@ const val RESELLER = "5d1c0b9e-7f0a-4b8e-9a34-2f1e6c7d8a90"
 
 fun newOrg(): String = UUID.randomUUID().toString()
 
-fun sandboxAuth(): McaAuth = McaAuth.password("sandbox", "sandbox")
+fun sandboxAuth(): TestAuth = TestAuth.password("sandbox", "sandbox")
 
 /** A valid start body with an acceptance date just passed. */
 fun startInput(
     signer: Signer = Signer("Ada", "Lovelace", "ada.lovelace@example.com", "+46 70 123 45 67"),
     country: String = "se",
 ): StartAttestation = StartAttestation(signer, "sv-se", country, Instant.now().minusSeconds(60).toString())
+
+/** Test shorthand for how a client authorises: the core's `ClientOptions.token` or `.credentials`. */
+sealed class TestAuth {
+    /** No authorisation. */
+    object None : TestAuth()
+
+    /** A bearer token. */
+    data class Token(val token: String) : TestAuth()
+
+    /** Password grant. */
+    data class Password(val credentials: Credentials) : TestAuth()
+
+    /** The core's client options for [url] with this authorisation. */
+    fun options(
+        url: String,
+        resellerId: String = RESELLER,
+    ): ClientOptions =
+        ClientOptions(
+            baseUrl = url,
+            resellerId = resellerId,
+            token = (this as? Token)?.token,
+            credentials = (this as? Password)?.credentials,
+        )
+
+    companion object {
+        /** Password grant with Basic client authentication. */
+        fun password(
+            username: String,
+            password: String,
+            clientId: String? = null,
+            clientSecret: String? = null,
+        ): TestAuth = Password(Credentials(username, password, clientId, clientSecret, ClientAuth.BASIC))
+    }
+}

@@ -2,7 +2,9 @@ package com.cloudmore.mca
 
 import com.cloudmore.mca.model.AddCspService
 import com.cloudmore.mca.model.AttestationStatus
+import com.cloudmore.mca.model.EnsureAcceptedOptions
 import com.cloudmore.mca.model.EnsureStatus
+import com.cloudmore.mca.model.ErrorKind
 import com.cloudmore.mca.model.FlowEvent
 import com.cloudmore.mca.model.FlowKind
 import com.cloudmore.mca.model.Header
@@ -11,6 +13,7 @@ import com.cloudmore.mca.model.HttpResponse
 import com.cloudmore.mca.model.PartnerAttestation
 import com.cloudmore.mca.model.RefreshOutcome
 import com.cloudmore.mca.model.Signer
+import com.cloudmore.mca.model.WaitOptions
 import com.cloudmore.mca.model.WaitStatus
 import java.io.IOException
 import java.net.URI
@@ -57,14 +60,14 @@ class SandboxScenariosTest {
         }
     }
 
-    private fun poll() = McaOptions.poll(Duration.ofMillis(50), Duration.ofMillis(50), Instant.now().plusSeconds(10))
+    private fun poll() = EnsureAcceptedOptions(pollIntervalMs = 50, maxPollIntervalMs = 50, deadlineMs = 10_000)
 
-    private fun options(s: Sandbox = sandbox, auth: McaAuth = sandboxAuth()) = McaClientOptions(s.url, RESELLER, auth)
+    private fun options(s: Sandbox = sandbox, auth: TestAuth = sandboxAuth()) = auth.options(s.url)
 
     private fun client(
         mode: String,
         s: Sandbox = sandbox,
-        auth: McaAuth = sandboxAuth(),
+        auth: TestAuth = sandboxAuth(),
         listener: McaEventListener? = null,
         transport: BlockingHttpTransport = HttpUrlConnectionTransport(),
         suspendTransport: HttpTransport? = null,
@@ -104,7 +107,7 @@ class SandboxScenariosTest {
             assertEquals("sv-SE", pending.mcaInfo.language)
             assertEquals("SE", pending.mcaInfo.country)
             acceptAsSigner(started.agreementLink)
-            val waited = c.waitForSignature(org, poll())
+            val waited = c.waitForSignature(org, WaitOptions(pollIntervalMs = 50, maxPollIntervalMs = 50, deadlineMs = 10_000))
             assertEquals(WaitStatus.SIGNED, waited.status)
             assertEquals(AttestationStatus.PENDING_FINALIZATION, waited.attestation.status)
             c.finalizeAttestation(org)
@@ -130,7 +133,7 @@ class SandboxScenariosTest {
             }
         client(mode, listener = listener).use { c ->
             val started = c.startAttestation(org, startInput())
-            val outcome = c.ensureAccepted(org, startInput(), McaOptions.ensure(poll = poll()))
+            val outcome = c.ensureAccepted(org, startInput(), poll())
             assertEquals(EnsureStatus.ACCEPTED, outcome.status)
             assertEquals(started.attestationId, outcome.attestationId)
             assertEquals(started.attestationId, outcome.evidence?.attestationId)
@@ -138,7 +141,7 @@ class SandboxScenariosTest {
             assertFalse("attestation_started" in events, events.toString())
             assertEquals(listOf("signed", "finalized", "confirmed"), events.takeLast(3))
             assertEquals(1, sandbox.count(org, "start_attestation"), "no second start")
-            val again = c.ensureAccepted(org, startInput(), McaOptions.ensure(poll = poll()))
+            val again = c.ensureAccepted(org, startInput(), poll())
             assertEquals(EnsureStatus.ALREADY_ACCEPTED, again.status)
         }
     }
@@ -203,11 +206,11 @@ class SandboxScenariosTest {
         client(mode, transport = rec.blocking).use { c ->
             val bad = startInput(Signer(" ", "L", "not-an-email", "123"), country = "XX")
             val e = expectMca { runBlocking { c.startAttestation(org, bad) } }
-            assertEquals("invalid", e.kind)
-            assertEquals(listOf("/signer/firstName", "/signer/emailAddress", "/signer/phoneNumber", "/country"), e.violations.map { it.pointer })
+            assertEquals(ErrorKind.INVALID, e.kind)
+            assertEquals(listOf("/signer/firstName", "/signer/emailAddress", "/signer/phoneNumber", "/country"), e.view.violations.map { it.pointer })
             val badOrg = expectMca { runBlocking { c.getAttestation("not-a-guid") } }
-            assertEquals("invalid", badOrg.kind)
-            assertEquals("/organizationId", badOrg.violations[0].pointer)
+            assertEquals(ErrorKind.INVALID, badOrg.kind)
+            assertEquals("/organizationId", badOrg.view.violations[0].pointer)
         }
         assertEquals(0, rec.seen.size, "not even a token request")
         assertEquals(0, sandbox.requests(org).keySet().sumOf { sandbox.requests(org).getInt(it) })
@@ -243,8 +246,8 @@ class SandboxScenariosTest {
         sandbox.fault("start_attestation", org, "truncated")
         client(mode).use { c ->
             val e = expectMca { runBlocking { c.startAttestation(org, startInput()) } }
-            assertEquals("decode", e.kind)
-            assertEquals(200, e.status)
+            assertEquals(ErrorKind.DECODE, e.kind)
+            assertEquals(200, e.view.status)
         }
         assertEquals(1, sandbox.count(org, "start_attestation"), "a start is never retried blindly")
     }
@@ -256,9 +259,9 @@ class SandboxScenariosTest {
         sandbox.fault("get_acceptance", org, "html") { put("status", 500) }
         client(mode).use { c ->
             val e = expectMca { runBlocking { c.getAcceptance(org) } }
-            assertEquals("api", e.kind)
-            assertEquals(500, e.status)
-            assertTrue(e.title?.contains("500") == true, "title ${e.title}")
+            assertEquals(ErrorKind.API, e.kind)
+            assertEquals(500, e.view.status)
+            assertTrue(e.view.title?.contains("500") == true, "title ${e.view.title}")
         }
     }
 
@@ -269,10 +272,10 @@ class SandboxScenariosTest {
         sandbox.fault("start_attestation", org, "legacy") { put("status", 400) }
         client(mode).use { c ->
             val e = expectMca { runBlocking { c.startAttestation(org, startInput()) } }
-            assertEquals("api", e.kind)
-            assertEquals(400, e.status)
-            assertEquals("InjectedFault", e.code)
-            assertEquals("Injected legacy error", e.detail)
+            assertEquals(ErrorKind.API, e.kind)
+            assertEquals(400, e.view.status)
+            assertEquals("InjectedFault", e.view.code)
+            assertEquals("Injected legacy error", e.view.detail)
         }
     }
 
@@ -283,8 +286,8 @@ class SandboxScenariosTest {
         sandbox.fault("start_attestation", org, "drop")
         client(mode).use { c ->
             val e = expectMca { runBlocking { c.startAttestation(org, startInput()) } }
-            assertEquals("transport", e.kind)
-            assertNull(e.status)
+            assertEquals(ErrorKind.TRANSPORT, e.kind)
+            assertNull(e.view.status)
         }
         assertEquals(1, sandbox.count(org, "start_attestation"))
     }
@@ -350,7 +353,7 @@ class SandboxScenariosTest {
             }
         client(mode, transport = broken, suspendTransport = brokenSuspend).use { c ->
             val e = expectMca { runBlocking { c.getAcceptance(org) } }
-            assertEquals("transport", e.kind)
+            assertEquals(ErrorKind.TRANSPORT, e.kind)
             assertTrue(e.message!!.contains("socket hang up"), e.message)
         }
     }
@@ -361,13 +364,13 @@ class SandboxScenariosTest {
         val org = newOrg()
         val password = "pw-SECRET-4711"
         val secret = "cs-SECRET-0815"
-        val wrongAuth = McaAuth.password("sandbox", password, "sandbox", secret)
+        val wrongAuth = TestAuth.password("sandbox", password, "sandbox", secret)
         client(mode, auth = wrongAuth).use { wrong ->
-            for (text in listOf(wrong.client.toString(), options(auth = wrongAuth).toString(), wrongAuth.toString())) {
+            for (text in listOf(wrong.client.toString(), options(auth = wrongAuth).toString())) {
                 assertFalse(password in text || secret in text, text)
             }
             val e = expectMca { runBlocking { wrong.getAcceptance(org) } }
-            assertEquals("unauthorized", e.kind)
+            assertEquals(ErrorKind.UNAUTHORIZED, e.kind)
             for (text in listOf(e.message ?: "", e.toString(), e.stackTraceToString(), e.cause.toString())) {
                 assertFalse(password in text || secret in text, text)
             }
@@ -378,13 +381,13 @@ class SandboxScenariosTest {
             val token = c.token()
             assertTrue(token.accessToken.length > 10)
             for (text in listOf(token.toString(), c.client.toString())) assertFalse(token.accessToken in text, text)
-            val tokenAuth = McaAuth.Token(token.accessToken)
+            val tokenAuth = TestAuth.Token(token.accessToken)
             client(mode, auth = tokenAuth).use { t ->
-                for (text in listOf(t.client.toString(), tokenAuth.toString(), options(auth = tokenAuth).toString())) {
+                for (text in listOf(t.client.toString(), options(auth = tokenAuth).toString())) {
                     assertFalse(token.accessToken in text, text)
                 }
             }
-            c.ensureAccepted(org, startInput(), McaOptions.ensure(wait = false, poll = poll()))
+            c.ensureAccepted(org, startInput(), poll().copy(wait = false))
             val attestation = c.getAttestation(org)!!
             // Requests (with the bearer token and the signer in the body) and signer records.
             val texts = rec.seen.map { it.toString() } + listOf(attestation.toString(), startInput().toString(), attestation.signer.toString())

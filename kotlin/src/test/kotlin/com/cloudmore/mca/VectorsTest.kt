@@ -2,6 +2,9 @@ package com.cloudmore.mca
 
 import com.cloudmore.mca.ffi.coreVersion
 import com.cloudmore.mca.model.ClientAuth
+import com.cloudmore.mca.model.ClientOptions
+import com.cloudmore.mca.model.EnsureAcceptedOptions
+import com.cloudmore.mca.model.WaitOptions
 import com.cloudmore.mca.model.Credentials
 import com.cloudmore.mca.model.HttpRequest
 import com.cloudmore.mca.model.HttpResponse
@@ -61,20 +64,20 @@ class VectorsTest {
         return HttpResponse(j.getInt("status").toUShort(), headers, j.optString("body", ""))
     }
 
-    private fun config(j: JSONObject?, auth: McaAuth): McaClientOptions =
-        McaClientOptions(
-            baseUrl = j?.optString("baseUrl", null) ?: "https://api.example.test/",
+    private fun config(j: JSONObject?, auth: TestAuth): ClientOptions =
+        auth.options(
+            url = j?.optString("baseUrl", null) ?: "https://api.example.test/",
             resellerId = j?.optString("resellerId", null) ?: "11111111-1111-4111-8111-111111111111",
-            auth = auth,
-            userAgentExtra = j?.optString("userAgentExtra", null),
+        ).copy(
+            userAgent = j?.optString("userAgentExtra", null),
             correlationId = j?.optString("correlationId", null),
         )
 
-    private fun authOf(j: JSONObject?): McaAuth {
-        if (j == null) return McaAuth.Token("vector-token")
-        if (j.has("token")) return McaAuth.Token(j.getString("token"))
+    private fun authOf(j: JSONObject?): TestAuth {
+        if (j == null) return TestAuth.Token("vector-token")
+        if (j.has("token")) return TestAuth.Token(j.getString("token"))
         val c = j.getJSONObject("credentials")
-        return McaAuth.Password(credentialsOf(c))
+        return TestAuth.Password(credentialsOf(c))
     }
 
     private fun credentialsOf(c: JSONObject) =
@@ -111,25 +114,38 @@ class VectorsTest {
     @TestFactory
     fun validation(): DynamicNode =
         cases("validation.json") { doc, case, mode ->
-            val clock = FakeClock(nowOf(doc, case))
+            // The caller's clock as text (the core reads it: a bad one is a `config` error).
+            val now = case.optString("now", doc.getString("now"))
+            val clock = FakeClock(Instant.parse(doc.getString("now")))
             val kind = case.getString("kind")
             val valid = case.getBoolean("valid")
             val outcome: Result<Any?> =
-                if (kind == "base_url") {
-                    runCatching {
-                        api(mode, config(JSONObject().put("baseUrl", case.getString("input")), McaAuth.None), refuse(), clock).use { it.baseUrl }
-                    }
-                } else {
-                    api(mode, config(null, McaAuth.None), refuse(), clock).use { api ->
+                when (kind) {
+                    "base_url" ->
                         runCatching {
-                            when (kind) {
-                                "start_attestation" -> toJson(api.validateStartAttestation(startInputOf(case.getJSONObject("input"))), omitNulls = true)
-                                "add_csp_service" -> toJson(api.validateAddCspService(cspInputOf(case.getJSONObject("input"))), omitNulls = true)
-                                "organization_id" -> api.normalizeOrganizationId(case.getString("input"))
-                                else -> error("unknown kind $kind")
-                            }
+                            api(mode, config(JSONObject().put("baseUrl", case.getString("input")), TestAuth.None), refuse(), clock).use { it.baseUrl }
                         }
-                    }
+                    "client_options" ->
+                        runCatching {
+                            val j = case.getJSONObject("input")
+                            val options =
+                                ClientOptions(
+                                    baseUrl = j.getString("baseUrl"),
+                                    resellerId = j.getString("resellerId"),
+                                    token = j.optString("token", null),
+                                    credentials = j.optJSONObject("credentials")?.let { credentialsOf(it) },
+                                )
+                            api(mode, options, refuse(), clock).use { it.baseUrl }
+                        }
+                    "start_attestation" ->
+                        runCatching { toJson(validateStartAttestation(startInputOf(case.getJSONObject("input")), now), omitNulls = true) }
+                    "add_csp_service" ->
+                        runCatching { toJson(validateAddCspService(cspInputOf(case.getJSONObject("input")), now), omitNulls = true) }
+                    "organization_id" ->
+                        api(mode, config(null, TestAuth.None), refuse(), clock).use { api ->
+                            runCatching { api.normalizeOrganizationId(case.getString("input")) }
+                        }
+                    else -> error("unknown kind $kind")
                 }
             if (valid) {
                 val got = outcome.getOrElse { throw AssertionError("expected valid, got $it", it) }
@@ -201,16 +217,28 @@ class VectorsTest {
     @TestFactory
     fun responses(): DynamicNode =
         cases("responses.json") { doc, case, mode ->
-            val answer = response(case.getJSONObject("response"))
+            val failure = case.optString("transport", "")
+            val answer = if (failure.isEmpty()) response(case.getJSONObject("response")) else null
             var attempts = 0
             val transport =
-                BlockingHttpTransport {
+                BlockingHttpTransport { req ->
                     synchronized(this) { attempts++ }
-                    answer
+                    when (failure) {
+                        // No complete response within the request's timeout.
+                        "timeout" -> throw java.net.SocketTimeoutException("no response within ${req.timeoutMs} ms")
+                        // Native cancellation: a cancelled coroutine, an interrupted thread.
+                        "cancel" ->
+                            if (mode == BLOCKING) {
+                                throw InterruptedException("cancelled")
+                            } else {
+                                throw kotlin.coroutines.cancellation.CancellationException("cancelled")
+                            }
+                        else -> answer!!
+                    }
                 }
             val clock = FakeClock(nowOf(doc, case))
             val op = case.getString("op")
-            val auth = if (op == "token") McaAuth.Password(credentialsOf(doc.getJSONObject("credentials"))) else McaAuth.Token("vector-token")
+            val auth = if (op == "token") TestAuth.Password(credentialsOf(doc.getJSONObject("credentials"))) else TestAuth.Token("vector-token")
             val outcome =
                 api(mode, config(null, auth), transport, clock).use { api ->
                     runBlocking { runCatching { call(api, op, doc.getString("org"), null, doc) } }
@@ -264,26 +292,32 @@ class VectorsTest {
                 }
             val events = Collections.synchronizedList(mutableListOf<String>())
             val o = case.optJSONObject("options") ?: JSONObject()
-            val start = nowOf(doc, case)
-            val poll =
-                McaOptions.poll(
-                    initialInterval = Duration.ofMillis(o.optLong("initialIntervalMs", 2000)),
-                    maxInterval = Duration.ofMillis(o.optLong("maxIntervalMs", 30000)),
-                    deadline = if (o.has("deadlineMs")) start.plusMillis(o.getLong("deadlineMs")) else null,
+            // The vectors' option names map onto the core's WaitOptions / EnsureAcceptedOptions.
+            val wait =
+                WaitOptions(
+                    deadlineMs = if (o.has("deadlineMs")) o.getLong("deadlineMs") else null,
+                    pollIntervalMs = if (o.has("initialIntervalMs")) o.getLong("initialIntervalMs") else null,
+                    maxPollIntervalMs = if (o.has("maxIntervalMs")) o.getLong("maxIntervalMs") else null,
                 )
             val org = case.optString("org", doc.getString("org"))
             val input = startInputOf(case.optJSONObject("input") ?: doc.getJSONObject("input"))
             val outcome =
-                api(mode, config(case.optJSONObject("config"), McaAuth.Token("vector-token")), transport, clock, { events += eventType(it) }).use { api ->
+                api(mode, config(case.optJSONObject("config"), TestAuth.Token("vector-token")), transport, clock, { events += eventType(it) }).use { api ->
                     runBlocking {
                         runCatching {
                             when (val flow = case.getString("flow")) {
-                                "wait_for_signature" -> api.waitForSignature(org, poll)
+                                "wait_for_signature" -> api.waitForSignature(org, wait)
                                 "ensure_accepted" ->
                                     api.ensureAccepted(
                                         org,
                                         input,
-                                        McaOptions.ensure(wait = o.optBoolean("wait", true), poll = poll, confirmAttempts = o.optInt("confirmAttempts", 5)),
+                                        EnsureAcceptedOptions(
+                                            wait = if (o.has("wait")) o.getBoolean("wait") else null,
+                                            confirmAttempts = if (o.has("confirmAttempts")) o.getInt("confirmAttempts") else null,
+                                            deadlineMs = wait.deadlineMs,
+                                            pollIntervalMs = wait.pollIntervalMs,
+                                            maxPollIntervalMs = wait.maxPollIntervalMs,
+                                        ),
                                     )
                                 else -> error("unknown flow $flow")
                             }
