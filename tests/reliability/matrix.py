@@ -130,7 +130,21 @@ def languages(args: argparse.Namespace) -> Dict[str, Language]:
             "`Client.ensureAccepted` on one client (built npm package), `Promise.all`",
             ["node", str(HERE / "drivers" / "node.mjs")],
         ),
+        "kotlin": Language(
+            "kotlin",
+            "`McaClient.ensureAccepted` on one client (built jar), coroutines `awaitAll`",
+            ["java", "-cp", kotlin_classpath(), "DriverKt"],
+        ),
     }
+
+
+def kotlin_classpath() -> str:
+    """The Kotlin driver's classes, the library jar and its dependencies (built by matrix.sh)."""
+    kt = HERE / "kotlin" / "target"
+    deps = kt / "driver.classpath"
+    extra = deps.read_text().strip() if deps.exists() else ""
+    jar = ROOT / "kotlin" / "target" / "mca-attestation-0.1.0.jar"
+    return os.pathsep.join(p for p in (str(kt / "classes"), str(jar), extra) if p)
 
 
 # --------------------------------------------------------------------------------------- cells
@@ -391,7 +405,7 @@ def git_head() -> str:
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="only the scenarios marked quick")
-    p.add_argument("--langs", default="cli,rust,python,node", help="comma-separated")
+    p.add_argument("--langs", default="cli,rust,python,node,kotlin", help="comma-separated")
     p.add_argument("--modes", default="wait,nowait")
     p.add_argument("--only", default="", help="scenario names, comma-separated")
     p.add_argument("--kinds", default="", help="fault kinds, comma-separated (none = no fault)")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Race and fault matrix: 32 concurrent ensure_accepted callers per language (cli, rust, python, node),
+# Race and fault matrix: 32 concurrent ensure_accepted callers per language (cli, rust, python, node, kotlin),
 # mode (wait / no-wait) and fault scenario (tests/reliability/faults.json) against the sandbox; writes
 # docs/reliability.md and exits 1 when a row breaks the promise (one attestation, every waiting caller
 # accepted, one token per client). See tests/reliability/README.md.
@@ -10,14 +10,15 @@
 #
 # Builds what the selected languages need first (idempotent; --no-build skips it): the `mca` and
 # `mca-sandbox` binaries, the Rust driver, the Python wheel into $MCA_PY_VENV (default
-# ~/.cache/mca-py-venv, as python/test.sh), the npm package's dist/ (npm/build.sh).
+# ~/.cache/mca-py-venv, as python/test.sh), the npm package's dist/ (npm/build.sh), the Kotlin jar
+# (kotlin/test.sh with MCA_BUILD_ONLY=1) and the Kotlin driver (tests/reliability/kotlin, Maven).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 venv="${MCA_PY_VENV:-$HOME/.cache/mca-py-venv}"
 
-langs="cli,rust,python,node"
+langs="cli,rust,python,node,kotlin"
 build=1
 args=()
 while [ $# -gt 0 ]; do
@@ -57,6 +58,13 @@ if [ "$build" = 1 ]; then
     have="$( (wasm-bindgen --version 2>/dev/null || true) | awk '{print $2}')"
     [ "$have" = "$pin" ] || cargo install wasm-bindgen-cli --version "$pin" --force
     bash "$root/npm/build.sh" >/dev/null
+  fi
+  if has kotlin; then
+    [ -f "$root/kotlin/target/mca-attestation-0.1.0.jar" ] ||
+      MCA_BUILD_ONLY=1 MCA_SKIP_ANDROID_CHECK=1 bash "$root/kotlin/test.sh" >/dev/null
+    (cd "$here/kotlin" && mvn -q -B package &&
+      mvn -q -B org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+        -Dmdep.outputFile=target/driver.classpath -Dmdep.includeScope=runtime) >/dev/null
   fi
 fi
 

@@ -10,13 +10,21 @@ import datetime as dt
 import json
 import sys
 
-from mca_attestation import AsyncClient, Credentials, McaError, Signer, StartAttestation
+from mca_attestation import (
+    AsyncClient,
+    ClientOptions,
+    Credentials,
+    EnsureAcceptedOptions,
+    McaError,
+    Signer,
+    StartAttestation,
+)
 
 
 def describe(err: BaseException) -> str:
     """`kind[ status][ code]` for SDK errors, the exception type otherwise."""
     if isinstance(err, McaError):
-        parts = [err.kind]
+        parts = [err.kind.name.lower()]
         if err.status is not None:
             parts.append(str(err.status))
         if err.code:
@@ -28,26 +36,36 @@ def describe(err: BaseException) -> str:
 async def main() -> None:
     base_url, reseller, org, mode, callers, deadline = sys.argv[1:7]
     client = AsyncClient(
-        base_url, reseller, credentials=Credentials(username="sandbox", password="sandbox")
+        ClientOptions(
+            base_url=base_url,
+            reseller_id=reseller,
+            credentials=Credentials(username="sandbox", password="sandbox"),
+        )
     )
     body = StartAttestation(
-        Signer("Ada", "Lovelace", "ada@example.com", "+46 70 123 45 67"),
+        signer=Signer(
+            first_name="Ada",
+            last_name="Lovelace",
+            email_address="ada@example.com",
+            phone_number="+46 70 123 45 67",
+        ),
         country="SE",
         language="sv-SE",
-        acceptance_date=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1),
+        acceptance_date=(
+            dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)
+        ).isoformat(),
+    )
+    options = EnsureAcceptedOptions(
+        wait=(mode == "wait"),
+        poll_interval_ms=200,
+        max_poll_interval_ms=500,
+        deadline_ms=int(float(deadline) * 1000),
     )
 
     async def one() -> dict:
         try:
-            out = await client.ensure_accepted(
-                org,
-                body,
-                wait=(mode == "wait"),
-                initial_interval=0.2,
-                max_interval=0.5,
-                deadline=float(deadline),
-            )
-            return {"status": out.status.value, "attestationId": out.attestation_id}
+            out = await client.ensure_accepted(org, body, options)
+            return {"status": out.status.name.lower(), "attestationId": out.attestation_id}
         except BaseException as err:  # noqa: BLE001 - every failure is tabulated
             return {"error": describe(err)}
 
