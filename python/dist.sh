@@ -49,12 +49,14 @@ export PATH="$VENV/bin:$PATH"
 # the host with --features cli on its own).
 x86=$(bash "$ROOT/bindings-uniffi/zig-linker.sh" x86_64-linux-gnu.2.17 "$VENV" "$CARGO_TARGET_DIR/zig-cc")
 arm=$(bash "$ROOT/bindings-uniffi/zig-linker.sh" aarch64-linux-gnu.2.17 "$VENV" "$CARGO_TARGET_DIR/zig-cc")
-CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER="$x86" CC_x86_64_unknown_linux_gnu="$x86" \
-  maturin build --release --quiet --no-default-features --compatibility manylinux2014 \
+# The host linker is zig's x86_64 one in both builds: build scripts, proc macros and maturin's
+# uniffi-bindgen (host, x86_64) are then compiled once for both wheels, not twice.
+export CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER="$x86" CC_x86_64_unknown_linux_gnu="$x86"
+maturin build --release --quiet --no-default-features --compatibility manylinux2014 \
   --target x86_64-unknown-linux-gnu --out "$OUT"
 CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER="$arm" CC_aarch64_unknown_linux_gnu="$arm" \
   maturin build --release --quiet --no-default-features --compatibility manylinux2014 \
   --target aarch64-unknown-linux-gnu --out "$OUT"
-maturin sdist --quiet --out "$OUT"
+maturin sdist --out "$OUT" >/dev/null
 echo "$inputs" >"$OUT/.inputs-sha"
 ls -l "$OUT"
