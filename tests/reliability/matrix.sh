@@ -64,7 +64,7 @@ if [ "$build" = 1 ]; then
       MCA_BUILD_ONLY=1 MCA_SKIP_ANDROID_CHECK=1 bash "$root/kotlin/test.sh" >/dev/null
     (cd "$here/kotlin" && mvn -q -B package &&
       mvn -q -B org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
-        -Dmdep.outputFile=target/driver.classpath -Dmdep.includeScope=runtime) >/dev/null
+        -Dmdep.outputFile=target/driver.classpath -Dmdep.includeScope=runtime) >&2
   fi
 fi
 

@@ -12,6 +12,7 @@ import sys
 
 from mca_attestation import (
     AsyncClient,
+    ClientAuth,
     ClientOptions,
     Credentials,
     EnsureAcceptedOptions,
@@ -39,7 +40,9 @@ async def main() -> None:
         ClientOptions(
             base_url=base_url,
             reseller_id=reseller,
-            credentials=Credentials(username="sandbox", password="sandbox"),
+            credentials=Credentials(
+                username="sandbox", password="sandbox", client_auth=ClientAuth.BASIC
+            ),
         )
     )
     body = StartAttestation(

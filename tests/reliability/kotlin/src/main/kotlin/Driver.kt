@@ -5,6 +5,7 @@
 // Prints one JSON line: {"clients": 1, "callers": [{"status", "attestationId"} | {"error"}]}.
 import com.cloudmore.mca.McaClient
 import com.cloudmore.mca.McaException
+import com.cloudmore.mca.model.ClientAuth
 import com.cloudmore.mca.model.ClientOptions
 import com.cloudmore.mca.model.Credentials
 import com.cloudmore.mca.model.EnsureAcceptedOptions
@@ -40,7 +41,7 @@ fun main(args: Array<String>) {
             ClientOptions(
                 baseUrl = baseUrl,
                 resellerId = reseller,
-                credentials = Credentials(username = "sandbox", password = "sandbox"),
+                credentials = Credentials(username = "sandbox", password = "sandbox", clientAuth = ClientAuth.BASIC),
             ),
         )
     val input =
