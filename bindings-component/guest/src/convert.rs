@@ -5,7 +5,7 @@
 use std::time::{Duration, SystemTime};
 
 use mca_attestation as core;
-use mca_attestation::{Error, Platform, Timestamp};
+use mca_attestation::{McaError as Error, Platform, Timestamp};
 
 use crate::bindings::mca::attestation::types as wit;
 use crate::platform::HostPlatform;
@@ -36,60 +36,46 @@ pub fn org(text: &str) -> Result<core::OrganizationId, Error> {
 
 // ---------------------------------------------------------------- errors
 
-fn kind(error: &Error, cancelled: bool) -> wit::ErrorKind {
-    use wit::ErrorKind as K;
-    if cancelled {
-        return K::Cancelled;
-    }
-    match error {
-        Error::Invalid { .. } => K::Invalid,
-        Error::Api { .. } => K::Api,
-        Error::Unauthorized { .. } => K::Unauthorized,
-        Error::Forbidden { .. } => K::Forbidden,
-        Error::RateLimited { .. } => K::RateLimited,
-        Error::Transport { .. } => K::Transport,
-        Error::Decode { .. } => K::Decode,
-        Error::Deadline { .. } => K::Deadline,
-        Error::Config { .. } => K::Config,
-    }
-}
-
-/// The flat error view of `error`; `cancelled` when the host cancelled the call.
+/// The flat error view of `error`: the core's own [`core::ErrorView`] (kind, message, detail,
+/// violations … as every binding shows them), carried member for member into the WIT record.
+/// `cancelled` when the host cancelled the call (the core's `cancelled` kind and message).
 pub fn error_view(error: &Error, cancelled: bool) -> wit::ErrorView {
-    let problem = error.problem();
-    let detail = match error {
-        Error::Transport { message }
-        | Error::Deadline { message }
-        | Error::Config { message }
-        | Error::Decode { message, .. } => Some(message.clone()),
-        _ => problem.and_then(|p| p.detail.clone()),
-    };
-    let message = match error {
-        // The core reports the host's cancellation as a stop (`deadline`); the view says what it was.
-        Error::Deadline { message } if cancelled => format!("cancelled: {message}"),
-        _ => error.to_string(),
+    use core::ErrorKind as C;
+    use wit::ErrorKind as K;
+    let view = if cancelled {
+        core::ErrorView::from(&Error::cancelled())
+    } else {
+        core::ErrorView::from(error)
     };
     wit::ErrorView {
-        kind: kind(error, cancelled),
-        message,
-        status: error.status(),
-        code: problem.and_then(|p| p.code.clone()),
-        title: problem.and_then(|p| p.title.clone()),
-        detail,
-        violations: error
-            .violations()
+        kind: match view.kind {
+            C::Invalid => K::Invalid,
+            C::Api => K::Api,
+            C::Unauthorized => K::Unauthorized,
+            C::Forbidden => K::Forbidden,
+            C::RateLimited => K::RateLimited,
+            C::Transport => K::Transport,
+            C::Decode => K::Decode,
+            C::Deadline => K::Deadline,
+            C::Config => K::Config,
+            C::Cancelled => K::Cancelled,
+        },
+        message: view.message,
+        status: view.status.and_then(|s| u16::try_from(s).ok()),
+        code: view.code,
+        title: view.title,
+        detail: view.detail,
+        violations: view
+            .violations
             .into_iter()
             .map(|v| wit::Violation {
                 pointer: v.pointer,
                 detail: v.detail,
             })
             .collect(),
-        retry_after_ms: error.retry_after().map(millis),
-        trace_id: problem.and_then(|p| p.trace_id.clone()),
-        body_excerpt: match error {
-            Error::Decode { body_excerpt, .. } => Some(body_excerpt.clone()),
-            _ => None,
-        },
+        retry_after_ms: view.retry_after_ms.and_then(|ms| u64::try_from(ms).ok()),
+        trace_id: view.trace_id,
+        body_excerpt: view.body_excerpt,
     }
 }
 

@@ -26,7 +26,9 @@ use std::time::Duration;
 
 use bindings::exports::mca::attestation::client_api::{self, Guest, GuestClient};
 use bindings::mca::attestation::types as wit;
-use mca_attestation::{http::DEFAULT_REQUEST_TIMEOUT, validate, Error, Session, Timestamp};
+use mca_attestation::{
+    http::DEFAULT_REQUEST_TIMEOUT, validate, McaError as Error, Session, Timestamp,
+};
 
 use crate::platform::{block_on, HostPlatform};
 

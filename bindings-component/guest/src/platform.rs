@@ -8,7 +8,9 @@ use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use mca_attestation::{Error, FlowEvent, HttpRequest, HttpResponse, Platform, Timestamp};
+use mca_attestation::{
+    FlowEvent, HttpRequest, HttpResponse, McaError as Error, Platform, Timestamp,
+};
 
 use crate::bindings::mca::attestation::host;
 use crate::bindings::mca::attestation::types::SendError;

@@ -285,7 +285,11 @@ fn sandbox_scenarios() {
     .unwrap()
     .unwrap_err();
     assert_eq!(err.kind, wit::ErrorKind::Invalid);
-    let pointers: Vec<&str> = err.violations.iter().map(|v| v.pointer.as_str()).collect();
+    let pointers: Vec<&str> = err
+        .violations
+        .iter()
+        .map(|v| v.pointer.as_deref().unwrap_or(""))
+        .collect();
     assert_eq!(
         pointers,
         ["/signer/firstName", "/signer/emailAddress", "/country"]
