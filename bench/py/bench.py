@@ -57,7 +57,12 @@ def compare(sdk: Callable[[], Any], base: Callable[[], Any], samples: int, iters
 
 def _answer(request: mca.HttpRequest) -> mca.HttpResponse:
     body = FX["startResponse"] if request.method == "POST" else FX["attestationResponse"]
-    return mca.HttpResponse.of(200, {"Content-Type": "application/json"}, body)
+    return mca.http_response(200, {"Content-Type": "application/json"}, body)
+
+
+def opts(base_url: str, token: str) -> mca.ClientOptions:
+    """The core's client options with a static bearer token."""
+    return mca.ClientOptions(base_url=base_url, reseller_id=FX["resellerId"], token=token)
 
 
 class FakeTransport:
@@ -80,7 +85,10 @@ def sdk_input() -> mca.StartAttestation:
     i = FX["startInput"]
     s = i["signer"]
     return mca.StartAttestation(
-        mca.Signer(s["firstName"], s["lastName"], s["emailAddress"], s["phoneNumber"]),
+        signer=mca.Signer(
+            first_name=s["firstName"], last_name=s["lastName"],
+            email_address=s["emailAddress"], phone_number=s["phoneNumber"],
+        ),
         country=i["country"],
         acceptance_date=i["acceptanceDate"],
         language=i["language"],
@@ -96,7 +104,7 @@ def check(started: Any, att: Any) -> None:
 def ops() -> None:
     samples, iters, warm = (3, 5, 5) if QUICK else (30, 100, 300)
     org, data = FX["org"], FX["startInput"]
-    sdk = mca.Client(FX["baseUrl"], FX["resellerId"], token=FX["token"], transport=FakeTransport())
+    sdk = mca.Client(opts(FX["baseUrl"], FX["token"]), transport=FakeTransport())
     peer = PeerClient(FX["baseUrl"], FX["resellerId"], FX["token"], fake_send)
     body = sdk_input()
 
@@ -110,7 +118,7 @@ def ops() -> None:
     emit({"id": "py_one_op_sync", "figure": "Python, the same op, sync `Client`", "unit": "µs", "sdk": a, "base": b,
           "base_name": "pydantic v2 models (bench/peers/pydantic_client.py)", "budget": "≤ 1.0×", "budget_ratio": 1.0})
 
-    asdk = mca.AsyncClient(FX["baseUrl"], FX["resellerId"], token=FX["token"], transport=AsyncFakeTransport())
+    asdk = mca.AsyncClient(opts(FX["baseUrl"], FX["token"]), transport=AsyncFakeTransport())
     loop = asyncio.new_event_loop()
 
     async def async_batch(n: int) -> None:
@@ -142,7 +150,7 @@ def loopback(url: str, token: str, org: str) -> None:
         if not isinstance(r.accepted if hasattr(r, "accepted") else r["accepted"], bool):
             raise SystemExit("bad acceptance")
 
-    sdk_urllib = mca.Client(url, FX["resellerId"], token=token)
+    sdk_urllib = mca.Client(opts(url, token))
 
     def raw_urllib() -> None:
         with urllib.request.urlopen(urllib.request.Request(acceptance, headers=headers)) as resp:
@@ -153,7 +161,7 @@ def loopback(url: str, token: str, org: str) -> None:
           "unit": "µs", "sdk": a, "base": b, "base_name": "raw `urllib.request` + `json.loads`", "budget": "≤ 1.05×", "budget_ratio": 1.05})
 
     with httpx.Client() as hc, httpx.Client() as raw:
-        sdk_httpx = mca.Client(url, FX["resellerId"], token=token, transport=mca.HttpxTransport(hc))
+        sdk_httpx = mca.Client(opts(url, token), transport=mca.HttpxTransport(hc))
 
         def raw_httpx() -> None:
             ok(json.loads(raw.get(acceptance, headers=headers).text))
@@ -164,7 +172,7 @@ def loopback(url: str, token: str, org: str) -> None:
 
     with httpx.Client() as pc:
         peer = PeerClient(url, FX["resellerId"], token, httpx_send(pc))
-        sdk2 = mca.Client(url, FX["resellerId"], token=token, transport=mca.HttpxTransport(httpx.Client()))
+        sdk2 = mca.Client(opts(url, token), transport=mca.HttpxTransport(httpx.Client()))
         a, b = compare(lambda: ok(sdk2.get_acceptance(org)), lambda: ok(peer.get_acceptance(org)), n, 1, warm)
     emit({"id": "py_get_acceptance_peer", "figure": "Python, `get_acceptance` on loopback, httpx, vs the pydantic + httpx peer",
           "unit": "µs", "sdk": a, "base": b, "base_name": "pydantic v2 + httpx peer"})
@@ -178,7 +186,7 @@ def rss_child(url: str, token: str, org: str, which: str, calls: int) -> None:
     async def main() -> List[Any]:
         if which == "sdk":
             async with httpx.AsyncClient(limits=limits) as shared:
-                client = mca.AsyncClient(url, FX["resellerId"], token=token, transport=mca.AsyncHttpxTransport(shared))
+                client = mca.AsyncClient(opts(url, token), transport=mca.AsyncHttpxTransport(shared))
                 return await asyncio.gather(*(client.get_acceptance(org) for _ in range(calls)))
         async with httpx.AsyncClient(limits=limits, timeout=30) as hc:
             peer_headers = {"authorization": "Bearer " + token, "accept": "application/json"}

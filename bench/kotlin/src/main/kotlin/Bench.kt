@@ -6,11 +6,10 @@
 //   Bench rss FIXTURES URL TOKEN ORG [--quick]    (1,000 concurrent calls, a fresh JVM each)
 
 import com.cloudmore.mca.BlockingHttpTransport
-import com.cloudmore.mca.McaAuth
 import com.cloudmore.mca.McaBlockingClient
 import com.cloudmore.mca.McaClient
-import com.cloudmore.mca.McaClientOptions
 import com.cloudmore.mca.model.AttestationStatus
+import com.cloudmore.mca.model.ClientOptions
 import com.cloudmore.mca.model.Header
 import com.cloudmore.mca.model.HttpResponse
 import com.cloudmore.mca.model.Signer
@@ -169,7 +168,7 @@ class Fx(path: String) {
 fun ops(fx: Fx, quick: Boolean) {
     val (samples, iters, warm) = if (quick) Triple(3, 5, 20) else Triple(30, 500, 20000)
     val json = listOf(Header("Content-Type", "application/json"))
-    val sdk = McaBlockingClient(McaClientOptions(fx.baseUrl, fx.resellerId, McaAuth.token(fx.token)), BlockingHttpTransport { r ->
+    val sdk = McaBlockingClient(ClientOptions(baseUrl = fx.baseUrl, resellerId = fx.resellerId, token = fx.token), BlockingHttpTransport { r ->
         HttpResponse(200u, json, if (r.method.name == "POST") fx.startResponse else fx.attestationResponse)
     })
     val hand = HandClient(fx.baseUrl, fx.resellerId, fx.token) { m, _, _, _ -> 200 to (if (m == "POST") fx.startResponse else fx.attestationResponse) }
@@ -195,7 +194,7 @@ fun ops(fx: Fx, quick: Boolean) {
 
 fun loopback(fx: Fx, url: String, token: String, org: String, quick: Boolean) {
     val (n, warm) = if (quick) 20 to 5 else 1000 to 300
-    val sdk = McaBlockingClient(McaClientOptions(url, fx.resellerId, McaAuth.token(token)))
+    val sdk = McaBlockingClient(ClientOptions(baseUrl = url, resellerId = fx.resellerId, token = token))
     val hand = HandClient(url, fx.resellerId, token, ::urlConnectionSend)
     val (a, b) = compare(n, 1, warm, { sdk.getAcceptance(org) }, { hand.getAcceptance(org) })
     emit(mapOf("id" to "kt_get_acceptance", "figure" to "Kotlin, `getAcceptance` on loopback, `McaBlockingClient` (HttpURLConnection)", "unit" to "µs",
@@ -208,7 +207,7 @@ fun vmHwmKiB(): Long = File("/proc/self/status").readLines().first { it.startsWi
 fun rssChild(fx: Fx, url: String, token: String, org: String, which: String, calls: Int) {
     val results: List<Boolean> = runBlocking {
         if (which == "sdk") {
-            val client = McaClient(McaClientOptions(url, fx.resellerId, McaAuth.token(token)))
+            val client = McaClient(ClientOptions(baseUrl = url, resellerId = fx.resellerId, token = token))
             (1..calls).map { async { client.getAcceptance(org).accepted } }.awaitAll()
         } else {
             val hand = HandClient(url, fx.resellerId, token, ::urlConnectionSend)
