@@ -166,11 +166,11 @@ impl GuestClient for Client {
     }
 }
 
-/// The clock of a validation: `now` (RFC 3339) or the host's.
+/// The clock of a validation: `now` (RFC 3339; other text is the core's `config` error) or the host's.
 fn clock(now: Option<String>) -> Result<Timestamp, Error> {
     match now {
-        Some(text) => Timestamp::parse(&text)
-            .map_err(|e| Error::config(format!("now {text:?} is not an RFC 3339 time: {e}"))),
+        // The core's check and message, as every binding's validators.
+        Some(text) => validate::now(&text),
         None => Ok(platform::host_now()),
     }
 }

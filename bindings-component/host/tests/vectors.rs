@@ -42,6 +42,9 @@ struct Scripted {
     answers: VecDeque<Value>,
     always: Option<Value>,
     script: Option<Rc<RefCell<VecDeque<Value>>>>,
+    /// responses.json `transport`: every request fails, `timeout` as the core's timed-out
+    /// transport error (the request's `timeout-ms`), `cancel` as `send-error::cancelled`.
+    fail: Option<String>,
 }
 
 fn response(v: &Value) -> wit::HttpResponse {
@@ -65,7 +68,22 @@ fn response(v: &Value) -> wit::HttpResponse {
 impl Host for Scripted {
     fn send(&mut self, r: wit::HttpRequest) -> Result<wit::HttpResponse, wit::SendError> {
         let got = format!("{} {}", r.method, r.url);
+        let timeout_ms = r.timeout_ms;
         self.log.borrow_mut().sent.push(r);
+        match self.fail.as_deref() {
+            Some("timeout") => {
+                return Err(wit::SendError::Transport(format!(
+                    "request timed out after {timeout_ms} ms"
+                )))
+            }
+            Some("cancel") => return Err(wit::SendError::Cancelled("the caller cancelled".into())),
+            Some(other) => {
+                return Err(wit::SendError::Transport(format!(
+                    "unknown transport {other}"
+                )))
+            }
+            None => {}
+        }
         if let Some(script) = &self.script {
             let Some(entry) = script.borrow_mut().pop_front() else {
                 self.log
@@ -134,11 +152,15 @@ fn scripted(now: i64) -> (Scripted, Rc<RefCell<Log>>) {
         answers: VecDeque::new(),
         always: None,
         script: None,
+        fail: None,
     };
     (host, log)
 }
 
-/// Checks an error view against an error expectation (tests/vectors/README.md).
+/// Checks an error view against an error expectation, field by field as the core's runner does
+/// (tests/vectors/README.md): `status`, `code`, `title`, `detail`, `retryAfterMs` and `traceId`
+/// always (absent = null); `message` and `bodyExcerpt` when given; `violations` whole, else
+/// `pointers` in order, else no violations.
 fn check_error(e: &wit::ErrorView, want: &Value) -> Result<(), String> {
     let got = json::error(e);
     let mut problems = Vec::new();
@@ -153,22 +175,37 @@ fn check_error(e: &wit::ErrorView, want: &Value) -> Result<(), String> {
         "code",
         "title",
         "detail",
-        "traceId",
         "retryAfterMs",
-        "bodyExcerpt",
-        "violations",
+        "traceId",
     ] {
+        let w = want.get(key).unwrap_or(&Value::Null);
+        if &got[key] != w {
+            problems.push(format!("{key} {} != {w}", got[key]));
+        }
+    }
+    for key in ["message", "bodyExcerpt"] {
         if let Some(w) = want.get(key) {
             if &got[key] != w {
                 problems.push(format!("{key} {} != {w}", got[key]));
             }
         }
     }
-    if let Some(w) = want.get("pointers") {
-        let pointers: Vec<Value> = e.violations.iter().map(|v| json!(v.pointer)).collect();
-        if &Value::Array(pointers.clone()) != w {
-            problems.push(format!("pointers {pointers:?} != {w}"));
+    let violations = got["violations"].clone();
+    match (want.get("violations"), want.get("pointers")) {
+        (Some(w), _) if &violations != w => {
+            problems.push(format!("violations {violations} != {w}"))
         }
+        (Some(_), _) => {}
+        (None, Some(w)) => {
+            let pointers: Vec<Value> = e.violations.iter().map(|v| json!(v.pointer)).collect();
+            if &Value::Array(pointers.clone()) != w {
+                problems.push(format!("pointers {pointers:?} != {w}"));
+            }
+        }
+        (None, None) if !e.violations.is_empty() => {
+            problems.push(format!("violations {violations} != []"))
+        }
+        (None, None) => {}
     }
     if problems.is_empty() {
         Ok(())
@@ -242,16 +279,43 @@ fn report(what: &str, total: usize, failures: Vec<String>) {
     eprintln!("{total} {what} vectors passed through the component");
 }
 
+/// validation.json `client_options` input as the WIT record; none when it cannot be expressed
+/// (a token and credentials together: the WIT `auth` is one variant).
+fn client_options(input: &Value) -> Option<wit::ClientOptions> {
+    let (token, credentials) = (input.get("token"), input.get("credentials"));
+    if token.is_some() && credentials.is_some() {
+        return None;
+    }
+    let auth = match (token, credentials) {
+        (Some(t), _) => json!({"token": t}),
+        (_, Some(c)) => json!({"credentials": c}),
+        _ => Value::Null,
+    };
+    let mut o = json::client_options(Some(input), (!auth.is_null()).then_some(&auth));
+    if auth.is_null() {
+        o.auth = wit::Auth::None;
+    }
+    o.request_timeout_ms = input["requestTimeoutMs"].as_u64();
+    Some(o)
+}
+
 #[test]
 fn validation_vectors() {
     let rt = runtime();
     let file = load("validation.json");
     let cases = file["cases"].as_array().unwrap();
     let mut failures = Vec::new();
+    let mut inexpressible = Vec::new();
     for case in cases {
         let name = case["name"].as_str().unwrap();
+        // A case's `now` is the caller's text: the validators get it as is (text that is not a
+        // date-time is their `config` error); the host clock starts at it when it parses.
         let now = case["now"].as_str().or(file["now"].as_str()).unwrap();
-        let (mut host, log) = scripted(ms(now));
+        let clock = mca_attestation::Timestamp::parse(now)
+            .or_else(|_| mca_attestation::Timestamp::parse(file["now"].as_str().unwrap()))
+            .unwrap()
+            .unix_millis();
+        let (mut host, log) = scripted(clock);
         // A valid organisation id reaches the network: it finds no attestation.
         host.always = Some(json!({"status": 404}));
         let mut inst = rt.instantiate(host).unwrap();
@@ -303,6 +367,26 @@ fn validation_vectors() {
                     Err(e) => Err(e),
                 }
             }
+            "client_options" => match client_options(input) {
+                Some(o) => match inst.open(&o).unwrap() {
+                    Ok(client) => {
+                        let (api, store) = inst.api();
+                        Ok(json!(api
+                            .client()
+                            .call_base_url(store, Instance::handle(client))
+                            .unwrap()))
+                    }
+                    Err(e) => Err(e),
+                },
+                None => {
+                    // Not expressible through the WIT: `auth` is a variant (none | bearer |
+                    // password), so a token together with credentials cannot be passed to
+                    // `client.open`; the interface's type rules the combination out. Counted
+                    // and listed, not passed.
+                    inexpressible.push(name.to_string());
+                    continue;
+                }
+            },
             other => panic!("{name}: unknown kind {other}"),
         };
         let mut problems = Vec::new();
@@ -324,7 +408,19 @@ fn validation_vectors() {
             failures.push(format!("{name}: {}", problems.join("; ")));
         }
     }
-    report("validation", cases.len(), failures);
+    assert!(
+        inexpressible
+            .iter()
+            .all(|n| n.starts_with("client_options_")),
+        "only client_options cases may be inexpressible: {inexpressible:?}"
+    );
+    eprintln!(
+        "{} validation vectors not expressible through the WIT (auth is a variant: not both a \
+         token and credentials): {}",
+        inexpressible.len(),
+        inexpressible.join(", ")
+    );
+    report("validation", cases.len() - inexpressible.len(), failures);
 }
 
 #[test]
@@ -418,7 +514,10 @@ fn response_vectors() {
         let name = case["name"].as_str().unwrap();
         let op = case["op"].as_str().unwrap();
         let (mut host, log) = scripted(now);
-        host.always = Some(case["response"].clone());
+        match case["transport"].as_str() {
+            Some(failure) => host.fail = Some(failure.into()),
+            None => host.always = Some(case["response"].clone()),
+        }
         let mut inst = rt.instantiate(host).unwrap();
         let auth = if op == "token" {
             json!({"credentials": file["credentials"]})
@@ -548,7 +647,10 @@ fn cancelled_send_stops_the_call_as_cancelled() {
         .unwrap()
         .unwrap_err();
     assert_eq!(err.kind, wit::ErrorKind::Cancelled, "{}", err.message);
-    assert_eq!(err.message, "cancelled: the caller gave up");
+    assert_eq!(
+        err.message,
+        "cancelled: the call was cancelled by the caller"
+    );
     assert_eq!(*sent.borrow(), 1, "a cancelled request is not retried");
 }
 
