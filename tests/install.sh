@@ -70,8 +70,11 @@ sdist=$(ls "$dist"/mca_attestation-*.tar.gz 2>/dev/null | head -1)
 [[ -n "$whl" && -n "$sdist" ]] || fail "no wheel/sdist in $dist: run python/dist.sh first"
 probe='import mca_attestation as m
 from datetime import datetime, timezone
-b = m.StartAttestation(m.Signer("Ada", "Lovelace", "ada@example.com", "+46 70 123 45 67"), country="se",
-                       acceptance_date=datetime(2026, 1, 5, tzinfo=timezone.utc))
+s = m.Signer(first_name="Ada", last_name="Lovelace", email_address="ada@example.com",
+             phone_number="+46 70 123 45 67")
+b = m.StartAttestation(signer=s, country="se",
+                       acceptance_date=datetime(2026, 1, 5, tzinfo=timezone.utc).isoformat())
+assert m.validate_start_attestation_at(b, "2026-01-06T00:00:00Z").country == "SE"
 print(m.__version__, m.Client.__name__, m.AsyncClient.__name__)'
 python3 -m venv "$tmp/venv-wheel"
 "$tmp/venv-wheel/bin/pip" install --quiet --disable-pip-version-check "$whl"
@@ -110,27 +113,28 @@ cp tests/jvm-consumer/pom.xml "$app/"
 cat >"$app/src/main/kotlin/example/Main.kt" <<'KT'
 package example
 
-import com.cloudmore.mca.McaAuth
-import com.cloudmore.mca.McaBlockingClient
-import com.cloudmore.mca.McaClientOptions
+import com.cloudmore.mca.*
+import com.cloudmore.mca.model.*
 
 fun main() {
-    McaBlockingClient(McaClientOptions("https://api.example.com/", "11111111-1111-4111-8111-111111111111",
-        McaAuth.password("user", "secret"))).use { println("kotlin consumer: $it") }
+    val credentials = Credentials(username = "user", password = "secret", clientAuth = ClientAuth.BASIC)
+    val options = ClientOptions(baseUrl = "https://api.example.com/", resellerId = "11111111-1111-4111-8111-111111111111",
+        credentials = credentials)
+    McaBlockingClient(options).use { println("kotlin consumer: $it") }
     JavaConsumer.run()
 }
 KT
 cat >"$app/src/main/java/example/JavaConsumer.java" <<'JAVA'
 package example;
 
-import com.cloudmore.mca.McaAuth;
-import com.cloudmore.mca.McaBlockingClient;
-import com.cloudmore.mca.McaClientOptions;
+import com.cloudmore.mca.*;
+import com.cloudmore.mca.model.*;
 
 public final class JavaConsumer {
     public static void run() {
-        McaClientOptions options = new McaClientOptions("https://api.example.com/",
-                "11111111-1111-4111-8111-111111111111", McaAuth.password("user", "secret"));
+        Credentials credentials = new Credentials("user", "secret", null, null, ClientAuth.BASIC, null);
+        ClientOptions options = new ClientOptions("https://api.example.com/",
+                "11111111-1111-4111-8111-111111111111", null, credentials, null, null, null, null, null);
         try (McaBlockingClient client = new McaBlockingClient(options)) {
             System.out.println("java consumer: " + client);
         }
@@ -139,7 +143,7 @@ public final class JavaConsumer {
 JAVA
 (
   cd "$app"
-  mvn -q -B compile dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmca.repo.url="file://$tmp/m2" >/dev/null
+  mvn -q -B compile dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmca.repo.url="file://$tmp/m2" >&2
   java -cp "target/classes:$(cat cp.txt)" example.MainKt
 ) || fail "kotlin/java: the consumer does not compile or run against com.cloudmore:mca-attestation:$version"
 lap "jar into a local Maven repository + Kotlin/Java consumer"

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use futures_util::future::join_all;
 use mca_attestation::{
-    Auth, ClientAuth, ClientConfig, Credentials, EnsureOptions, Error, OrganizationId, Platform,
+    Auth, ClientAuth, ClientConfig, Credentials, EnsureOptions, McaError, OrganizationId, Platform,
     PollOptions, Session, Signer, StartAttestation,
 };
 use serde_json::{json, Value};
@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 mod platform;
 
 /// `kind[ status][ code]`, as every driver reports an error.
-fn describe(e: &Error) -> String {
+fn describe(e: &McaError) -> String {
     let mut parts = vec![e.kind().to_string()];
     if let Some(status) = e.status() {
         parts.push(status.to_string());
