@@ -7,8 +7,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+# No incremental caches: a test run compiles each crate once per configuration, and the caches cost
+# gigabytes of disk (CI ran out of disk once). Set CARGO_INCREMENTAL=1 to keep them while developing.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 start=$(date +%s)
-section() { printf '\n== %s (%ss)\n' "$*" "$(( $(date +%s) - start ))"; }
+# Each section header gives the elapsed seconds and the free disk, so a CI log shows where both go.
+section() {
+  printf '\n== %s (%ss, %s free)\n' "$*" "$(( $(date +%s) - start ))" \
+    "$(df -h --output=avail "$CARGO_TARGET_DIR" 2>/dev/null | tail -1 | tr -d ' ' || echo '?')"
+}
 
 section "toolchain"
 installed_components=$(rustup component list --installed)
@@ -75,3 +82,4 @@ section "tests/reliability/matrix.sh --quick"
 bash tests/reliability/matrix.sh --quick
 
 section "all suites passed"
+du -sh "$CARGO_TARGET_DIR" 2>/dev/null || true
