@@ -14,7 +14,7 @@ start=$(date +%s)
 # Each section header gives the elapsed seconds and the free disk, so a CI log shows where both go.
 section() {
   printf '\n== %s (%ss, %s free)\n' "$*" "$(( $(date +%s) - start ))" \
-    "$(df -h --output=avail "$CARGO_TARGET_DIR" 2>/dev/null | tail -1 | tr -d ' ' || echo '?')"
+    "$(df -h --output=avail . 2>/dev/null | tail -1 | tr -d ' ' || echo '?')"
 }
 
 section "toolchain"
