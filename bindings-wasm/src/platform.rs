@@ -10,6 +10,7 @@ use js_sys::{Array, Function, Object, Promise, Reflect};
 use mca_attestation::{
     FlowEvent, Header, HttpRequest, HttpResponse, McaError, Platform, Timestamp,
 };
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -100,10 +101,79 @@ impl JsPlatform {
     }
 
     fn is_aborted(signal: &Option<JsValue>) -> bool {
-        signal
-            .as_ref()
-            .is_some_and(|s| get(s, "aborted").as_bool() == Some(true))
+        signal.as_ref().is_some_and(|s| {
+            s.unchecked_ref::<SignalLike>()
+                .aborted()
+                .ok()
+                .and_then(|a| a.as_bool())
+                == Some(true)
+        })
     }
+}
+
+/// The shapes `send` reads and writes, as typed property accesses (one crossing each, no key
+/// strings built in Rust). Getters may throw on a hostile object: `catch` turns that into an `Err`
+/// that is read as "absent".
+#[wasm_bindgen]
+extern "C" {
+    /// The `init` object handed to `fetch`.
+    #[wasm_bindgen(extends = Object)]
+    type FetchInit;
+    #[wasm_bindgen(method, setter = method, structural)]
+    fn set_method(this: &FetchInit, value: &str);
+    #[wasm_bindgen(method, setter = headers, structural)]
+    fn set_headers(this: &FetchInit, value: &Object);
+    #[wasm_bindgen(method, setter = redirect, structural)]
+    fn set_redirect(this: &FetchInit, value: &str);
+    #[wasm_bindgen(method, setter = body, structural)]
+    fn set_body(this: &FetchInit, value: &str);
+    #[wasm_bindgen(method, setter = signal, structural)]
+    fn set_signal(this: &FetchInit, value: &JsValue);
+    #[wasm_bindgen(method, setter = timeoutMs, structural)]
+    fn set_timeout_ms(this: &FetchInit, value: f64);
+
+    /// What `fetch` resolved to: a WHATWG `Response`, or the package's exchange wrapper's result,
+    /// which also carries `headerText` (`name\nvalue\n` per header) and `bodyText` (the body,
+    /// already read) so that neither needs an iterator nor a second Promise.
+    type FetchResponse;
+    #[wasm_bindgen(method, getter = status, structural, catch)]
+    fn status(this: &FetchResponse) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter = type, structural, catch)]
+    fn kind(this: &FetchResponse) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter = headers, structural, catch)]
+    fn headers(this: &FetchResponse) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter = headerText, structural, catch)]
+    fn header_text(this: &FetchResponse) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter = bodyText, structural, catch)]
+    fn body_text(this: &FetchResponse) -> Result<JsValue, JsValue>;
+
+    /// The caller's `AbortSignal` (or anything with an `aborted` member).
+    type SignalLike;
+    #[wasm_bindgen(method, getter = aborted, structural, catch)]
+    fn aborted(this: &SignalLike) -> Result<JsValue, JsValue>;
+}
+
+/// The response headers: from `headerText` when the package's wrapper supplied it, else by
+/// iterating `headers` (a WHATWG `Headers` or any iterable of `[name, value]` pairs).
+fn response_headers(response: &FetchResponse) -> Vec<Header> {
+    let mut headers = Vec::new();
+    if let Some(text) = response.header_text().ok().and_then(|t| t.as_string()) {
+        let mut lines = text.split('\n');
+        while let (Some(name), Some(value)) = (lines.next(), lines.next()) {
+            headers.push(Header::new(name, value));
+        }
+        return headers;
+    }
+    let all = response.headers().unwrap_or(JsValue::UNDEFINED);
+    if let Ok(Some(entries)) = js_sys::try_iter(&all) {
+        for entry in entries.flatten() {
+            let pair = Array::from(&entry);
+            if let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                headers.push(Header::new(name, value));
+            }
+        }
+    }
+    headers
 }
 
 async fn send(
@@ -125,56 +195,55 @@ async fn send(
             McaError::transport(describe(&e))
         }
     };
-    let init: JsValue = Object::new().into();
-    set(&init, "method", &JsValue::from_str(request.method.as_str()));
-    let headers: JsValue = Object::new().into();
+    let init: FetchInit = Object::new().unchecked_into();
+    init.set_method(request.method.as_str());
+    let headers = Object::new();
     for h in &request.headers {
         set(&headers, &h.name, &JsValue::from_str(&h.value));
     }
-    set(&init, "headers", &headers);
+    init.set_headers(&headers);
     // Never follow a redirect: a bearer token or a password must not reach another host. Node
     // hands the 3xx itself to the core (which refuses it); browsers give an `opaqueredirect`.
-    set(&init, "redirect", &JsValue::from_str("manual"));
+    init.set_redirect("manual");
     if let Some(body) = &request.body {
-        set(&init, "body", &JsValue::from_str(body));
+        init.set_body(body);
     }
     if let Some(s) = &signal {
-        set(&init, "signal", s);
+        init.set_signal(s);
     }
     // The core's per-request timeout; the package's fetch wrapper enforces it (and strips it).
-    set(&init, "timeoutMs", &JsValue::from_f64(timeout_ms as f64));
+    init.set_timeout_ms(timeout_ms as f64);
     let called = fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(&request.url), &init);
-    let response = match called {
+    let response: FetchResponse = match called {
         Ok(p) => JsFuture::from(Promise::resolve(&p)).await,
         Err(e) => Err(e),
     }
-    .map_err(|e| failed(e, &signal))?;
-    if get(&response, "type").as_string().as_deref() == Some("opaqueredirect") {
+    .map_err(|e| failed(e, &signal))?
+    .unchecked_into();
+    if response.kind().ok().and_then(|k| k.as_string()).as_deref() == Some("opaqueredirect") {
         return Err(McaError::transport(
             "the server answered with a redirect, which is refused",
         ));
     }
-    let status = get(&response, "status").as_f64().unwrap_or(0.0) as u16;
-    let mut headers = Vec::new();
-    if let Ok(Some(entries)) = js_sys::try_iter(&get(&response, "headers")) {
-        for entry in entries.flatten() {
-            let pair = Array::from(&entry);
-            if let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
-                headers.push(Header::new(name, value));
+    let status = response
+        .status()
+        .ok()
+        .and_then(|s| s.as_f64())
+        .unwrap_or(0.0) as u16;
+    let headers = response_headers(&response);
+    let text = match response.body_text().ok().and_then(|t| t.as_string()) {
+        Some(text) => text,
+        None => {
+            // A body cut off mid-stream means no complete response arrived: a transport failure.
+            let read = match method(&response, "text") {
+                Ok(p) => JsFuture::from(Promise::resolve(&p)).await,
+                Err(e) => Err(e),
             }
+            .map_err(|e| failed(e, &signal))?;
+            read.as_string().unwrap_or_default()
         }
-    }
-    // A body cut off mid-stream means no complete response arrived: a transport failure.
-    let text = match method(&response, "text") {
-        Ok(p) => JsFuture::from(Promise::resolve(&p)).await,
-        Err(e) => Err(e),
-    }
-    .map_err(|e| failed(e, &signal))?;
-    Ok(HttpResponse::new(
-        status,
-        headers,
-        text.as_string().unwrap_or_default(),
-    ))
+    };
+    Ok(HttpResponse::new(status, headers, text))
 }
 
 impl Platform for JsPlatform {

@@ -133,14 +133,43 @@ function failure(e, signal, callSignal) {
 }
 
 /** A caller's input with every `Date` as its ISO string (an invalid Date as the text "Invalid Date",
- * which the core refuses). */
+ * which the core refuses). Plain objects and arrays without a `Date` inside are handed over as they
+ * are (the core only reads them); anything else is copied as before. */
 function withDates(value) {
+  return hasDates(value) ? copyDates(value) : value;
+}
+
+/** True when `value` holds a `Date`, or an object that is not a plain object or array, anywhere. */
+function hasDates(value) {
+  if (!value || typeof value !== 'object') return false;
+  if (value instanceof Date) return true;
+  if (Array.isArray(value)) {
+    for (const v of value) if (hasDates(v)) return true;
+    return false;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return true;
+  for (const key in value) if (hasDates(value[key])) return true;
+  return false;
+}
+
+function copyDates(value) {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
-  if (Array.isArray(value)) return value.map(withDates);
+  if (Array.isArray(value)) return value.map(copyDates);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withDates(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyDates(v)]));
   }
   return value;
+}
+
+/** True for an AbortSignal (anything with `addEventListener`), false for a call's plain marker. */
+function isSignal(value) {
+  return !!value && typeof value.addEventListener === 'function';
+}
+
+/** The sleep hook as the core calls it: the call's signal, or `undefined` for a call without one. */
+function withSignalOnly(sleep) {
+  return (ms, signal) => sleep(ms, isSignal(signal) ? signal : undefined);
 }
 
 /** Default `sleep` hook: a timer that ends early when `signal` aborts. */
@@ -175,7 +204,10 @@ class TransportFailure extends Error {
  * the rest is never read (the stream is cancelled). */
 async function boundedText(response, limit, controller) {
   const tooLarge = () => new TransportFailure(`response body exceeds ${limit} bytes`);
-  const declared = Number(response.headers?.get?.('content-length'));
+  const headers = response.headers;
+  const length = headers?.get?.('content-length');
+  // No header is no declared length (Number(null) would be 0).
+  const declared = typeof length === 'string' && /^\d+$/.test(length.trim()) ? Number(length) : NaN;
   if (Number.isFinite(declared) && declared > limit) {
     controller.abort(tooLarge());
     throw tooLarge();
@@ -186,6 +218,12 @@ async function boundedText(response, limit, controller) {
     const text = typeof response.text === 'function' ? String(await response.text()) : '';
     if (text.length > limit / 3 && new TextEncoder().encode(text).length > limit) throw tooLarge();
     return text;
+  }
+  // A declared length within the cap and no content coding: the body is at most `declared` bytes
+  // (fetch fails a body longer than its Content-Length), so the platform reads it in one go.
+  const coding = headers?.get?.('content-encoding');
+  if (Number.isFinite(declared) && (!coding || coding === 'identity') && typeof response.text === 'function') {
+    return response.text();
   }
   const reader = body.getReader();
   const decoder = new TextDecoder();
@@ -205,20 +243,39 @@ async function boundedText(response, limit, controller) {
   return text + decoder.decode();
 }
 
+/** The response headers as `name\nvalue\n` lines for the core (one string instead of an iterator
+ * walked from the wasm); `undefined` when they are not iterable or a line would be ambiguous (the
+ * core then iterates `headers` itself). */
+function headerText(headers) {
+  if (!headers || typeof headers[Symbol.iterator] !== 'function') return undefined;
+  let text = '';
+  for (const [name, value] of headers) {
+    if (typeof name !== 'string' || typeof value !== 'string' || name.includes('\n') || value.includes('\n')) return undefined;
+    text += name + '\n' + value + '\n';
+  }
+  return text;
+}
+
 /** Wraps the fetch hook: redirects are never followed (`redirect: 'manual'`; a 3xx reaches the core,
  * which refuses it; a browser's `opaqueredirect` is refused here), the body is read with the core's
  * size cap, and the whole exchange (headers and body) must end within the request's `timeoutMs`
  * (the core's per-request timeout). The caller's AbortSignal still cancels (the fetch gets a signal
- * that follows it). */
+ * that follows it). Resolves to the status, type and headers, plus `headerText` and `bodyText`
+ * (the body, already read) that the core reads without a second Promise. */
 function guardedFetch(fetchFn, limit) {
-  return async (url, { timeoutMs, ...init }) => {
+  return async (url, init) => {
+    const timeoutMs = init.timeoutMs;
+    // The call's key: its AbortSignal, or the plain marker of a call without one (not followed).
     const caller = init.signal;
     const controller = new AbortController();
     const follow = () => controller.abort(caller.reason);
-    if (caller) {
+    const follows = isSignal(caller);
+    if (follows) {
       if (caller.aborted) controller.abort(caller.reason);
       else caller.addEventListener('abort', follow, { once: true });
     }
+    const request = { method: init.method, headers: init.headers, redirect: 'manual', signal: controller.signal };
+    if (init.body !== undefined) request.body = init.body;
     let timer;
     const expired = new Promise((_, reject) => {
       timer = setTimeout(() => {
@@ -228,13 +285,17 @@ function guardedFetch(fetchFn, limit) {
       }, timeoutMs);
     });
     expired.catch(() => {});
-    try {
-      const response = await Promise.race([fetchFn(url, { ...init, signal: controller.signal, redirect: 'manual' }), expired]);
+    const exchange = async () => {
+      const response = await fetchFn(url, request);
       if (response?.type === 'opaqueredirect') {
         throw new TransportFailure('the server answered with a redirect, which is refused');
       }
-      const text = await Promise.race([boundedText(response, limit, controller), expired]);
-      return { status: response.status, type: response.type, headers: response.headers, text: () => text };
+      const text = await boundedText(response, limit, controller);
+      const headers = response.headers;
+      return { status: response.status, type: response.type, headers, headerText: headerText(headers), bodyText: text, text: () => text };
+    };
+    try {
+      return await Promise.race([exchange(), expired]);
     } catch (e) {
       // The core keeps only a message; the call keeps the error itself for McaError's `cause`.
       if (caller) lastFetchError.set(caller, e);
@@ -243,7 +304,7 @@ function guardedFetch(fetchFn, limit) {
       throw new TransportFailure(describe(e), e?.name === 'TimeoutError');
     } finally {
       clearTimeout(timer);
-      if (caller) caller.removeEventListener('abort', follow);
+      if (follows) caller.removeEventListener('abort', follow);
     }
   };
 }
@@ -280,7 +341,7 @@ export class Client {
       new wasm.Core(
         coreOptions,
         guardedFetch(fetch ?? defaultFetch, wasm.maxResponseBytes()),
-        sleep ?? defaultSleep,
+        withSignalOnly(sleep ?? defaultSleep),
         now ?? defaultNow,
       );
     // With the wasm loaded (Node, or the browser after init()) a bad configuration throws here;
@@ -308,8 +369,12 @@ export class Client {
   }
 
   async #run(signal, call, map = (value) => value) {
-    // One signal per call: it follows the caller's, and keys the call's fetch failures.
-    const own = new AbortController();
+    // One key per call for its fetch failures. With a caller's signal it is a signal of our own
+    // that follows the caller's (one signal may serve several calls). Without one, nothing can
+    // abort the call and a plain never-aborted marker does (an AbortController costs more than
+    // the rest of a call's JavaScript); the hooks never see it (see guardedFetch and #make).
+    const own = signal ? new AbortController() : undefined;
+    const key = own ? own.signal : { aborted: false };
     const follow = () => own.abort(signal.reason);
     if (signal) {
       if (signal.aborted) follow();
@@ -320,13 +385,14 @@ export class Client {
         await init();
         this.#core ??= this.#built();
       }
-      return map(await call(own.signal));
+      return map(await call(key));
     } catch (e) {
-      throw failure(e, signal, own.signal);
+      throw failure(e, signal, key);
     } finally {
       if (signal) signal.removeEventListener('abort', follow);
     }
   }
+
 
   startAttestation(org, input, options) {
     return this.#run(options?.signal, (s) => this.#core.startAttestation(org, withDates(input), s));
