@@ -5,12 +5,26 @@
 #   bash bench/run.sh            full run (~7 min on 2 busy cores), writes bench/RESULTS.md
 #   bash bench/run.sh --quick    every benchmark with tiny counts (tests/run.sh); writes
 #                                target/bench/RESULTS-quick.md; fails if any benchmark fails
+#   bash bench/run.sh --only js  only the named parts (comma-separated: js, py, kt, rust — rust is
+#                                criterion, the sandbox throughput and `mca report`), building only
+#                                what they need; writes target/bench/RESULTS-<parts>.md (with
+#                                --quick too). The loopback sandbox is built and started for any part.
 # Honours CARGO_TARGET_DIR (default: target/) and MCA_BENCH_VENV (default: target/bench-venv).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 here="$root/bench"
 quick=0
-[[ "${1:-}" == "--quick" ]] && quick=1
+only=""
+while (( $# )); do
+  case "$1" in
+    --quick) quick=1 ;;
+    --only) only="${2:?--only needs a list: js,py,kt,rust}"; shift ;;
+    *) echo "usage: bench/run.sh [--quick] [--only js,py,kt,rust]" >&2; exit 2 ;;
+  esac
+  shift
+done
+# want PART: true when PART runs (every part without --only).
+want() { [[ -z "$only" || ",$only," == *",$1,"* ]]; }
 q=()
 (( quick )) && q=(--quick)
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
@@ -52,25 +66,35 @@ start_server() {
 record() { "$@" | tee -a "$records"; }
 
 # ---------------------------------------------------------------------------------------------
-step "build: release sandbox, CLI, load generator, hello-world"
-cargo build --release -q -p mca-sandbox -p mca-cli -p mca-bench --bins
+step "build: release sandbox (+ CLI, load generator, hello-world for rust)"
+if want rust; then
+  cargo build --release -q -p mca-sandbox -p mca-cli -p mca-bench --bins
+else
+  cargo build --release -q -p mca-sandbox
+fi
 sandbox_bin="$target/release/mca-sandbox"
 mca_bin="$target/release/mca"
 
+if want js; then
 step "build: npm package (release wasm; npm/test.sh with MCA_BUILD_ONLY=1)"
 MCA_BUILD_ONLY=1 bash "$root/npm/test.sh" >&2
+fi
 
+if want py; then
 step "build: Python wheel into $venv (python/test.sh with MCA_BUILD_ONLY=1) + pydantic, httpx"
 MCA_PY_VENV="$venv" MCA_BUILD_ONLY=1 bash "$root/python/test.sh" >&2
 "$venv/bin/python" -c 'import pydantic, httpx; assert pydantic.VERSION.startswith("2.")' 2>/dev/null \
   || "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "pydantic==2.14.3" "httpx==0.28.1"
+fi
 
+if want kt; then
 step "build: Kotlin jar (kotlin/test.sh with MCA_BUILD_ONLY=1) + bench/kotlin"
 MCA_BUILD_ONLY=1 MCA_SKIP_ANDROID_CHECK=1 bash "$root/kotlin/test.sh" >&2
 (cd "$here/kotlin" && mvn -q -B package \
   && mvn -q -B org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
        -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=runtime) >&2
 kt_cp="$here/kotlin/target/classes:$root/kotlin/target/mca-attestation-0.1.0.jar:$(cat "$here/kotlin/target/bench.classpath")"
+fi
 kt() { java -Xss4m -cp "$kt_cp" BenchKt "$@"; }
 
 # ---------------------------------------------------------------------------------------------
@@ -83,6 +107,7 @@ org="$(cat /proc/sys/kernel/random/uuid)"
 curl -fsS -o /dev/null -X POST "$url/_sandbox/orgs/$org/direct-acceptance"
 echo "sandbox $url, org $org" >&2
 
+if want js; then
 step "wasm size"
 wasm="$root/npm/dist/mca_attestation_wasm_bg.wasm"
 raw=$(wc -c <"$wasm"); gz=$(gzip -9c "$wasm" | wc -c)
@@ -92,7 +117,9 @@ raw, gz = int(sys.argv[1]), int(sys.argv[2])
 print(json.dumps({"id": "wasm_gzip", "figure": "wasm, gzip -9", "unit": "KiB", "sdk": [gz / 1024], "base_name": "—",
                   "extra": f"({raw / 1024:.1f} KiB raw; {gz} / {raw} bytes)", "budget": "≤ 80 KB"}))
 PY
+fi
 
+if want rust; then
 step "Rust core: criterion (bench/rust/benches/core.rs)"
 rm -rf "$target/criterion"
 if (( quick )); then export BENCH_QUICK=1; else unset BENCH_QUICK; fi
@@ -108,25 +135,35 @@ print(json.dumps({"id": "rust_one_op", "figure": "Rust core, the same op (ops::S
 print(json.dumps({"id": "rust_validate", "figure": "Rust core, `validate::start_attestation` alone, criterion", "unit": "µs",
                   "sdk": samples("validate_start", "sdk"), "base": samples("validate_start", "hand"), "base_name": "hand-written checks"}))
 PY
+fi
 
+if want js; then
 step "JS: one op, validate, loopback, RSS of 1,000 concurrent calls"
 record node "$here/js/bench.mjs" ops "${q[@]}"
 record node "$here/js/bench.mjs" loopback "$url" "$token" "$org" "${q[@]}"
 record node "$here/js/bench.mjs" rss "$url" "$token" "$org" "${q[@]}"
+fi
 
+if want py; then
 step "Python: one op (sync, async), loopback (urllib, httpx, peer), RSS of 1,000 concurrent calls"
 record "$venv/bin/python" "$here/py/bench.py" ops "${q[@]}"
 record "$venv/bin/python" "$here/py/bench.py" loopback "$url" "$token" "$org" "${q[@]}"
 record "$venv/bin/python" "$here/py/bench.py" rss "$url" "$token" "$org" "${q[@]}"
+fi
 
+if want kt; then
 step "Kotlin: one op, validate, loopback, RSS of 1,000 concurrent calls"
 record kt ops "$here/fixtures.json" "${q[@]}"
 record kt loopback "$here/fixtures.json" "$url" "$token" "$org" "${q[@]}"
 record kt rss "$here/fixtures.json" "$url" "$token" "$org" "${q[@]}"
+fi
 
 step "start-up: import mca_attestation, Node import + wasm init"
-record python3 "$here/startup.py" "$venv/bin/python" "$root/npm" "$(pick 2 15)"
+if want py || want js; then
+  record python3 "$here/startup.py" "$(want py && echo "$venv/bin/python" || echo -)" "$(want js && echo "$root/npm" || echo -)" "$(pick 2 15)"
+fi
 
+if want rust; then
 step "throughput: sandbox GET acceptance vs axum hello-world, 32 connections"
 start_server "$target/release/bench-hello"
 hello_url="$SERVER_URL"
@@ -177,14 +214,18 @@ print(json.dumps({"id": "report_rss", "figure": f"`mca report` peak RSS, {nl:,} 
                   "sdk": [int(r[1]) / 1024 for r in large], "base": [int(r[1]) / 1024 for r in small],
                   "base_name": f"{ns:,} orgs", "budget": "flat (ratio ≈ 1)"}))
 PY
+fi
 
 # ---------------------------------------------------------------------------------------------
 step "RESULTS"
 secs_total=$(( $(date +%s) - t_start ))
-versions="rustc $(rustc --version | cut -d' ' -f2), node $(node --version), $("$venv/bin/python" --version 2>&1), pydantic $("$venv/bin/python" -c 'import pydantic; print(pydantic.VERSION)'), httpx $("$venv/bin/python" -c 'import httpx; print(httpx.__version__)'), $(java -version 2>&1 | head -n 1 | tr -d '"'), Kotlin $(sed -n 's#.*<kotlin.version>\(.*\)</kotlin.version>.*#\1#p' "$root/kotlin/pom.xml"), Jackson $(sed -n 's#.*<version>\(2\.[0-9.]*\)</version>.*#\1#p' "$here/kotlin/pom.xml"), criterion 0.7"
+versions="rustc $(rustc --version | cut -d' ' -f2), node $(node --version)"
+want py && versions+=", $("$venv/bin/python" --version 2>&1), pydantic $("$venv/bin/python" -c 'import pydantic; print(pydantic.VERSION)'), httpx $("$venv/bin/python" -c 'import httpx; print(httpx.__version__)')"
+want kt && versions+=", $(java -version 2>&1 | head -n 1 | tr -d '"'), Kotlin $(sed -n 's#.*<kotlin.version>\(.*\)</kotlin.version>.*#\1#p' "$root/kotlin/pom.xml"), Jackson $(sed -n 's#.*<version>\(2\.[0-9.]*\)</version>.*#\1#p' "$here/kotlin/pom.xml")"
+want rust && versions+=", criterion 0.7"
 python3 - "$work/header.json" <<PY
 import json, sys
-json.dump({"command": "bash bench/run.sh${q:+ --quick}", "date": "$(date -u '+%Y-%m-%d %H:%M UTC')",
+json.dump({"command": "bash bench/run.sh${q:+ --quick}${only:+ --only $only}", "date": "$(date -u '+%Y-%m-%d %H:%M UTC')",
            "commit": "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)",
            "mode": "$( (( quick )) && echo quick || echo full)", "seconds": $secs_total,
            "nproc": "$(nproc)", "cpu": "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)",
@@ -192,6 +233,7 @@ json.dump({"command": "bash bench/run.sh${q:+ --quick}", "date": "$(date -u '+%Y
 PY
 out="$here/RESULTS.md"
 (( quick )) && out="$work/RESULTS-quick.md"
+[[ -n "$only" ]] && out="$work/RESULTS-${only//,/-}$( (( quick )) && echo -quick).md"
 python3 "$here/report.py" "$records" "$work/header.json" "$out" >/dev/null
 cat "$out"
 echo "bench: wrote $out in ${secs_total}s" >&2

@@ -12,12 +12,26 @@ const ALPHA2: &str = "\
     TLTMTNTOTRTTTVTWTZUAUGUMUSUYUZVAVCVEVGVIVNVUWFWSYEYTZAZMZW";
 
 /// True for an assigned ISO 3166-1 alpha-2 code in upper case (`SE`, `US`; not `se`, not `XK`).
+/// A binary search over the sorted pairs (a linear scan was a tenth of `validateStartAttestation`
+/// in the npm package's profile).
 pub(crate) fn is_assigned_alpha2(code: &str) -> bool {
-    code.len() == 2
-        && ALPHA2
-            .as_bytes()
-            .chunks_exact(2)
-            .any(|pair| pair == code.as_bytes())
+    let code = code.as_bytes();
+    if code.len() != 2 {
+        return false;
+    }
+    let table = ALPHA2.as_bytes();
+    let (mut lo, mut hi) = (0usize, table.len() / 2);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let at = mid.saturating_mul(2);
+        match table.get(at..at.saturating_add(2)) {
+            Some(pair) if pair == code => return true,
+            Some(pair) if pair < code => lo = mid.saturating_add(1),
+            Some(_) => hi = mid,
+            None => return false,
+        }
+    }
+    false
 }
 
 #[cfg(test)]
