@@ -20,9 +20,9 @@ pub(crate) fn is_assigned_alpha2(code: &str) -> bool {
         return false;
     }
     let table = ALPHA2.as_bytes();
-    let (mut lo, mut hi) = (0usize, table.len() / 2);
+    let (mut lo, mut hi) = (0usize, table.len().checked_div(2).unwrap_or(0));
     while lo < hi {
-        let mid = lo + (hi - lo) / 2;
+        let mid = lo.saturating_add(hi.saturating_sub(lo).checked_div(2).unwrap_or(0));
         let at = mid.saturating_mul(2);
         match table.get(at..at.saturating_add(2)) {
             Some(pair) if pair == code => return true,
