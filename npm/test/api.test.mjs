@@ -43,6 +43,28 @@ test('AbortSignal cancels a request in flight and fetch gets a signal that follo
   assert.equal(seenSignal.reason, controller.signal.reason);
 });
 
+test('hooks get an AbortSignal or nothing: sleep gets undefined without a caller signal, fetch always a signal', async () => {
+  const att = JSON.stringify({ attestationId: 'a-1', status: 1, agreementLink: 'https://x.test/a', expiresAt: '2099-01-01T00:00:00Z' });
+  const seen = { sleep: [], fetch: [] };
+  const fetch = async (url, init) => {
+    seen.fetch.push(init.signal);
+    // 503 first: the core retries after a sleep.
+    return seen.fetch.length % 2 === 1 ? new Response('', { status: 503 }) : new Response(att, { status: 200 });
+  };
+  const sleep = async (ms, signal) => {
+    seen.sleep.push(signal);
+  };
+  const c = new Client({ ...base, fetch, sleep });
+  await c.getAttestation(ORG);
+  const controller = new AbortController();
+  await c.getAttestation(ORG, { signal: controller.signal });
+  assert.equal(seen.sleep.length, 2);
+  assert.equal(seen.sleep[0], undefined, 'no caller signal: the sleep hook gets undefined');
+  assert.ok(seen.sleep[1] instanceof AbortSignal, 'with a caller signal: an AbortSignal');
+  assert.equal(seen.fetch.length, 4);
+  for (const s of seen.fetch) assert.ok(s instanceof AbortSignal, 'fetch always gets an AbortSignal');
+});
+
 test('an already aborted signal sends nothing', async () => {
   const { fetch, requests } = recordingFetch(() => ({ status: 200, body: '{}' }));
   const c = new Client({ ...base, fetch });
