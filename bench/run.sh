@@ -233,7 +233,9 @@ json.dump({"command": "bash bench/run.sh${q:+ --quick}${only:+ --only $only}", "
 PY
 out="$here/RESULTS.md"
 (( quick )) && out="$work/RESULTS-quick.md"
-[[ -n "$only" ]] && out="$work/RESULTS-${only//,/-}$( (( quick )) && echo -quick).md"
+suffix=""
+(( quick )) && suffix="-quick"
+[[ -n "$only" ]] && out="$work/RESULTS-${only//,/-}$suffix.md"
 python3 "$here/report.py" "$records" "$work/header.json" "$out" >/dev/null
 cat "$out"
 echo "bench: wrote $out in ${secs_total}s" >&2
