@@ -60,10 +60,6 @@ fn get(target: &JsValue, key: &str) -> JsValue {
     Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn set(target: &JsValue, key: &str, value: &JsValue) {
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
-}
-
 /// A readable description of a thrown JavaScript value (with its `cause`, as Node's fetch nests it).
 fn describe(value: &JsValue) -> String {
     let text =
@@ -147,6 +143,12 @@ extern "C" {
     #[wasm_bindgen(method, getter = bodyText, structural, catch)]
     fn body_text(this: &FetchResponse) -> Result<JsValue, JsValue>;
 
+    /// The `headers` object of the `init` (a plain object, name → value).
+    #[wasm_bindgen(extends = Object)]
+    type HeaderMap;
+    #[wasm_bindgen(method, indexing_setter)]
+    fn set(this: &HeaderMap, name: &str, value: &str);
+
     /// The caller's `AbortSignal` (or anything with an `aborted` member).
     type SignalLike;
     #[wasm_bindgen(method, getter = aborted, structural, catch)]
@@ -197,9 +199,9 @@ async fn send(
     };
     let init: FetchInit = Object::new().unchecked_into();
     init.set_method(request.method.as_str());
-    let headers = Object::new();
+    let headers: HeaderMap = Object::new().unchecked_into();
     for h in &request.headers {
-        set(&headers, &h.name, &JsValue::from_str(&h.value));
+        headers.set(&h.name, &h.value);
     }
     init.set_headers(&headers);
     // Never follow a redirect: a bearer token or a password must not reach another host. Node
