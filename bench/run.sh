@@ -5,12 +5,27 @@
 #   bash bench/run.sh            full run (~7 min on 2 busy cores), writes bench/RESULTS.md
 #   bash bench/run.sh --quick    every benchmark with tiny counts (tests/run.sh); writes
 #                                target/bench/RESULTS-quick.md; fails if any benchmark fails
+#   bash bench/run.sh --only py  only the Python figures (builds the release sandbox and the wheel;
+#                                full counts, or tiny ones with --quick too); writes
+#                                target/bench/RESULTS-py.md (bench/RESULTS.md is left alone)
 # Honours CARGO_TARGET_DIR (default: target/) and MCA_BENCH_VENV (default: target/bench-venv).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 here="$root/bench"
 quick=0
-[[ "${1:-}" == "--quick" ]] && quick=1
+only=""
+while (( $# )); do
+  case "$1" in
+    --quick) quick=1 ;;
+    --only) only="${2:?--only needs a section: py}"; shift ;;
+    *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+[[ -z "$only" || "$only" == py ]] || { echo "bench/run.sh: --only supports: py" >&2; exit 2; }
+# all SECTION: true when every section runs or SECTION is the one asked for ("rest": the
+# non-Python sections).
+all() { [[ -z "$only" || "$only" == "$1" ]]; }
 q=()
 (( quick )) && q=(--quick)
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
@@ -52,19 +67,27 @@ start_server() {
 record() { "$@" | tee -a "$records"; }
 
 # ---------------------------------------------------------------------------------------------
+if all rest; then
 step "build: release sandbox, CLI, load generator, hello-world"
 cargo build --release -q -p mca-sandbox -p mca-cli -p mca-bench --bins
+else
+step "build: release sandbox"
+cargo build --release -q -p mca-sandbox --bins
+fi
 sandbox_bin="$target/release/mca-sandbox"
 mca_bin="$target/release/mca"
 
+if all rest; then
 step "build: npm package (release wasm; npm/test.sh with MCA_BUILD_ONLY=1)"
 MCA_BUILD_ONLY=1 bash "$root/npm/test.sh" >&2
+fi
 
 step "build: Python wheel into $venv (python/test.sh with MCA_BUILD_ONLY=1) + pydantic, httpx"
 MCA_PY_VENV="$venv" MCA_BUILD_ONLY=1 bash "$root/python/test.sh" >&2
 "$venv/bin/python" -c 'import pydantic, httpx; assert pydantic.VERSION.startswith("2.")' 2>/dev/null \
   || "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "pydantic==2.14.3" "httpx==0.28.1"
 
+if all rest; then
 step "build: Kotlin jar (kotlin/test.sh with MCA_BUILD_ONLY=1) + bench/kotlin"
 MCA_BUILD_ONLY=1 MCA_SKIP_ANDROID_CHECK=1 bash "$root/kotlin/test.sh" >&2
 (cd "$here/kotlin" && mvn -q -B package \
@@ -72,6 +95,7 @@ MCA_BUILD_ONLY=1 MCA_SKIP_ANDROID_CHECK=1 bash "$root/kotlin/test.sh" >&2
        -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=runtime) >&2
 kt_cp="$here/kotlin/target/classes:$root/kotlin/target/mca-attestation-0.1.0.jar:$(cat "$here/kotlin/target/bench.classpath")"
 kt() { java -Xss4m -cp "$kt_cp" BenchKt "$@"; }
+fi
 
 # ---------------------------------------------------------------------------------------------
 step "sandbox (release) on a free loopback port"
@@ -83,6 +107,7 @@ org="$(cat /proc/sys/kernel/random/uuid)"
 curl -fsS -o /dev/null -X POST "$url/_sandbox/orgs/$org/direct-acceptance"
 echo "sandbox $url, org $org" >&2
 
+if all rest; then
 step "wasm size"
 wasm="$root/npm/dist/mca_attestation_wasm_bg.wasm"
 raw=$(wc -c <"$wasm"); gz=$(gzip -9c "$wasm" | wc -c)
@@ -113,19 +138,25 @@ step "JS: one op, validate, loopback, RSS of 1,000 concurrent calls"
 record node "$here/js/bench.mjs" ops "${q[@]}"
 record node "$here/js/bench.mjs" loopback "$url" "$token" "$org" "${q[@]}"
 record node "$here/js/bench.mjs" rss "$url" "$token" "$org" "${q[@]}"
+fi
 
 step "Python: one op (sync, async), loopback (urllib, httpx, peer), RSS of 1,000 concurrent calls"
 record "$venv/bin/python" "$here/py/bench.py" ops "${q[@]}"
 record "$venv/bin/python" "$here/py/bench.py" loopback "$url" "$token" "$org" "${q[@]}"
 record "$venv/bin/python" "$here/py/bench.py" rss "$url" "$token" "$org" "${q[@]}"
 
+if all rest; then
 step "Kotlin: one op, validate, loopback, RSS of 1,000 concurrent calls"
 record kt ops "$here/fixtures.json" "${q[@]}"
 record kt loopback "$here/fixtures.json" "$url" "$token" "$org" "${q[@]}"
 record kt rss "$here/fixtures.json" "$url" "$token" "$org" "${q[@]}"
+fi
 
 step "start-up: import mca_attestation, Node import + wasm init"
-record python3 "$here/startup.py" "$venv/bin/python" "$root/npm" "$(pick 2 15)"
+if all rest; then npm_dir="$root/npm"; else npm_dir="-"; fi
+record python3 "$here/startup.py" "$venv/bin/python" "$npm_dir" "$(pick 2 15)"
+
+if all rest; then
 
 step "throughput: sandbox GET acceptance vs axum hello-world, 32 connections"
 start_server "$target/release/bench-hello"
@@ -177,14 +208,16 @@ print(json.dumps({"id": "report_rss", "figure": f"`mca report` peak RSS, {nl:,} 
                   "sdk": [int(r[1]) / 1024 for r in large], "base": [int(r[1]) / 1024 for r in small],
                   "base_name": f"{ns:,} orgs", "budget": "flat (ratio ≈ 1)"}))
 PY
+fi
 
 # ---------------------------------------------------------------------------------------------
 step "RESULTS"
 secs_total=$(( $(date +%s) - t_start ))
-versions="rustc $(rustc --version | cut -d' ' -f2), node $(node --version), $("$venv/bin/python" --version 2>&1), pydantic $("$venv/bin/python" -c 'import pydantic; print(pydantic.VERSION)'), httpx $("$venv/bin/python" -c 'import httpx; print(httpx.__version__)'), $(java -version 2>&1 | head -n 1 | tr -d '"'), Kotlin $(sed -n 's#.*<kotlin.version>\(.*\)</kotlin.version>.*#\1#p' "$root/kotlin/pom.xml"), Jackson $(sed -n 's#.*<version>\(2\.[0-9.]*\)</version>.*#\1#p' "$here/kotlin/pom.xml"), criterion 0.7"
+versions="rustc $(rustc --version | cut -d' ' -f2), $("$venv/bin/python" --version 2>&1), pydantic $("$venv/bin/python" -c 'import pydantic; print(pydantic.VERSION)'), httpx $("$venv/bin/python" -c 'import httpx; print(httpx.__version__)')"
+all rest && versions="$versions, node $(node --version), $(java -version 2>&1 | head -n 1 | tr -d '"'), Kotlin $(sed -n 's#.*<kotlin.version>\(.*\)</kotlin.version>.*#\1#p' "$root/kotlin/pom.xml"), Jackson $(sed -n 's#.*<version>\(2\.[0-9.]*\)</version>.*#\1#p' "$here/kotlin/pom.xml"), criterion 0.7"
 python3 - "$work/header.json" <<PY
 import json, sys
-json.dump({"command": "bash bench/run.sh${q:+ --quick}", "date": "$(date -u '+%Y-%m-%d %H:%M UTC')",
+json.dump({"command": "bash bench/run.sh${q:+ --quick}${only:+ --only $only}", "date": "$(date -u '+%Y-%m-%d %H:%M UTC')",
            "commit": "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)",
            "mode": "$( (( quick )) && echo quick || echo full)", "seconds": $secs_total,
            "nproc": "$(nproc)", "cpu": "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)",
@@ -192,6 +225,7 @@ json.dump({"command": "bash bench/run.sh${q:+ --quick}", "date": "$(date -u '+%Y
 PY
 out="$here/RESULTS.md"
 (( quick )) && out="$work/RESULTS-quick.md"
+[[ -n "$only" ]] && out="$work/RESULTS-$only.md"
 python3 "$here/report.py" "$records" "$work/header.json" "$out" >/dev/null
 cat "$out"
 echo "bench: wrote $out in ${secs_total}s" >&2

@@ -1,7 +1,7 @@
 """Start-up figures of bench/run.sh: wall time of fresh processes, the SDK's and its baseline's
 alternating. Prints JSON records (format: bench/README.md).
 
-    python3 startup.py VENV_PYTHON NPM_DIR RUNS
+    python3 startup.py VENV_PYTHON NPM_DIR RUNS     (NPM_DIR "-": the Python figures only)
 """
 
 import json
@@ -30,8 +30,15 @@ def pair(sdk, base):
 a, b = pair([py, "-c", "import mca_attestation"], [py, "-c", "import httpx, pydantic"])
 print(json.dumps({"id": "py_import", "figure": "`import mca_attestation` (fresh interpreter, wall)", "unit": "ms", "sdk": a, "base": b,
                   "base_name": "`import httpx, pydantic`", "budget": "≤ 0.5×", "budget_ratio": 0.5}))
+# What a sync user pays before the first call: the client class (loads the native library and the
+# generated bindings; the package itself loads them lazily, on first use).
+a, b = pair([py, "-c", "from mca_attestation import Client"], [py, "-c", "import httpx, pydantic"])
+print(json.dumps({"id": "py_import_client", "figure": "`from mca_attestation import Client` (fresh interpreter, wall)", "unit": "ms",
+                  "sdk": a, "base": b, "base_name": "`import httpx, pydantic`"}))
 a, b = pair([py, "-c", "pass"], [py, "-c", "pass"])
 print(json.dumps({"id": "py_bare", "figure": "(reference) `python -c pass`", "unit": "ms", "sdk": a, "base": b, "base_name": "the same"}))
+if npm == "-":
+    sys.exit(0)
 a, b = pair(["node", "--input-type=module", "-e", f"import {json.dumps(npm + '/src/node.js')}"], ["node", "-e", ""])
 print(json.dumps({"id": "node_import", "figure": "Node import + wasm init (fresh process, wall)", "unit": "ms", "sdk": a, "base": b,
                   "base_name": "`node -e ''`", "delta": True, "budget": "≤ 30 ms over `node -e ''`"}))
