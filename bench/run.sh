@@ -8,7 +8,8 @@
 #   bash bench/run.sh --only py  only the Python figures (builds the release sandbox and the wheel;
 #                                full counts, or tiny ones with --quick too); writes
 #                                target/bench/RESULTS-py.md (bench/RESULTS.md is left alone)
-# Honours CARGO_TARGET_DIR (default: target/) and MCA_BENCH_VENV (default: target/bench-venv).
+# Honours CARGO_TARGET_DIR (default: target/) and MCA_BENCH_VENV (default: target/bench-venv);
+# MCA_BENCH_NO_WHEEL=1 keeps the wheel already installed in MCA_BENCH_VENV (before/after runs).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 here="$root/bench"
@@ -82,8 +83,12 @@ step "build: npm package (release wasm; npm/test.sh with MCA_BUILD_ONLY=1)"
 MCA_BUILD_ONLY=1 bash "$root/npm/test.sh" >&2
 fi
 
+if [[ "${MCA_BENCH_NO_WHEEL:-0}" == 1 ]]; then
+step "Python: the wheel already in $venv (MCA_BENCH_NO_WHEEL=1: comparing builds)"
+else
 step "build: Python wheel into $venv (python/test.sh with MCA_BUILD_ONLY=1) + pydantic, httpx"
 MCA_PY_VENV="$venv" MCA_BUILD_ONLY=1 bash "$root/python/test.sh" >&2
+fi
 "$venv/bin/python" -c 'import pydantic, httpx; assert pydantic.VERSION.startswith("2.")' 2>/dev/null \
   || "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "pydantic==2.14.3" "httpx==0.28.1"
 
