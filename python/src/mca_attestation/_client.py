@@ -300,6 +300,9 @@ class AsyncClient(_Common):
     ) -> None:
         import asyncio
 
+        from . import _aio
+
+        _aio.install(_ffi.mca_uniffi)
         super().__init__(options, on_event, clock)
         self.transport: Union[Transport, AsyncTransport] = (
             transport if transport is not None else _default_async_transport()
