@@ -166,3 +166,29 @@ def test_reading_past_the_end_is_an_internal_error() -> None:
     negative = m._UniffiRustBufferStream(b"\xff\xff\xff\xff")
     with pytest.raises(m.InternalError, match="negative"):
         m._UniffiFfiConverterString.read(negative)
+
+
+def test_async_calls_take_no_thread_hops_on_the_loops_thread() -> None:
+    import asyncio
+
+    class Answer:
+        async def send(self, request: mca.HttpRequest) -> mca.HttpResponse:
+            return mca.http_response(200, {"Content-Type": "application/json"}, ATTESTATION)
+
+    async def main() -> int:
+        loop = asyncio.get_running_loop()
+        hops = []
+        real = loop.call_soon_threadsafe
+
+        def counting(*args: Any, **kwargs: Any) -> Any:
+            hops.append(args[0])
+            return real(*args, **kwargs)
+
+        loop.call_soon_threadsafe = counting  # type: ignore[method-assign]
+        client = mca.AsyncClient(OPTIONS, transport=Answer())
+        for _ in range(3):
+            att = await client.get_attestation(ORG)
+            assert att is not None and att.attestation_id == "33333333-3333-4333-8333-333333333333"
+        return len(hops)
+
+    assert asyncio.run(main()) == 0
