@@ -40,6 +40,26 @@ def test_import_loads_neither_the_native_library_nor_asyncio() -> None:
     assert out.stdout.strip() == _ffi.core_version()
 
 
+def test_a_sync_program_never_loads_asyncio() -> None:
+    code = (
+        "import sys\n"
+        "from mca_attestation import Client, ClientOptions, http_response, McaError\n"
+        "class T:\n"
+        "    def send(self, request):\n"
+        "        return http_response(404, {}, '{}')\n"
+        "c = Client(ClientOptions(base_url='https://api.example.test', "
+        "reseller_id='11111111-1111-4111-8111-111111111111', token='t'), transport=T())\n"
+        f"assert c.get_attestation('{ORG}') is None\n"
+        "try:\n"
+        "    c.get_attestation('not a guid')\n"
+        "except McaError as e:\n"
+        "    assert e.kind.name == 'INVALID'\n"
+        "assert 'asyncio' not in sys.modules, 'asyncio was imported'\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+
+
 def test_every_public_name_resolves_and_unknown_names_fail() -> None:
     for name in mca.__all__:
         assert getattr(mca, name) is not None, name
