@@ -93,6 +93,7 @@ fn patch(text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     fn args(list: &[&str]) -> Vec<String> {
