@@ -282,6 +282,20 @@ def install(module: ModuleType, prefix: str) -> None:
         def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
             return None
 
+    def rust_call_with_error(error_ffi_converter: Any, fn: Any, *args: Any) -> Any:
+        # As generated, with a zero-initialised status (the generated ``default()`` builds two
+        # ctypes structures per call to the same effect) and the check only on failure.
+        status = call_status()
+        result = fn(*args, byref(status))
+        if status.code:
+            check_status(error_ffi_converter, status)
+        return result
+
+    def rust_call(fn: Any, *args: Any) -> Any:
+        return rust_call_with_error(None, fn, *args)
+
+    module._uniffi_rust_call_with_error = rust_call_with_error
+    module._uniffi_rust_call = rust_call
     module._UniffiRustBufferStream = Stream
     module._UniffiRustBufferBuilder = Builder
     rust_buffer.alloc = staticmethod(alloc)
