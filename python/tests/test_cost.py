@@ -212,3 +212,14 @@ def test_async_calls_take_no_thread_hops_on_the_loops_thread() -> None:
         return len(hops)
 
     assert asyncio.run(main()) == 0
+
+
+def test_the_lazily_made_cancelled_error_keeps_its_name() -> None:
+    import pickle
+
+    from mca_attestation import _errors
+
+    assert mca.CancelledError.__qualname__ == "CancelledError"
+    assert mca.CancelledError.__module__ == "mca_attestation._errors"
+    assert pickle.loads(pickle.dumps(mca.CancelledError)) is mca.CancelledError
+    assert type(_errors.cancelled()) is mca.CancelledError

@@ -115,6 +115,7 @@ def _cancelled_class() -> Type[McaError]:
             cancellation keeps working as asyncio expects."""
 
         CancelledError.__module__ = __name__
+        CancelledError.__qualname__ = "CancelledError"  # found again by name (pickle, repr)
         _CANCELLED = CancelledError
     return _CANCELLED
 
