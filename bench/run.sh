@@ -9,7 +9,8 @@
 #                                criterion, the sandbox throughput and `mca report`), building only
 #                                what they need; writes target/bench/RESULTS-<parts>.md (with
 #                                --quick too). The loopback sandbox is built and started for any part.
-# Honours CARGO_TARGET_DIR (default: target/) and MCA_BENCH_VENV (default: target/bench-venv).
+# Honours CARGO_TARGET_DIR (default: target/) and MCA_BENCH_VENV (default: target/bench-venv);
+# MCA_BENCH_NO_WHEEL=1 keeps the wheel already installed in MCA_BENCH_VENV (before/after runs).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 here="$root/bench"
@@ -81,8 +82,12 @@ MCA_BUILD_ONLY=1 bash "$root/npm/test.sh" >&2
 fi
 
 if want py; then
+if [[ "${MCA_BENCH_NO_WHEEL:-0}" == 1 ]]; then
+step "Python: the wheel already in $venv (MCA_BENCH_NO_WHEEL=1: comparing builds)"
+else
 step "build: Python wheel into $venv (python/test.sh with MCA_BUILD_ONLY=1) + pydantic, httpx"
 MCA_PY_VENV="$venv" MCA_BUILD_ONLY=1 bash "$root/python/test.sh" >&2
+fi
 "$venv/bin/python" -c 'import pydantic, httpx; assert pydantic.VERSION.startswith("2.")' 2>/dev/null \
   || "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "pydantic==2.14.3" "httpx==0.28.1"
 fi

@@ -161,11 +161,23 @@ fn within_cap(response: HttpResponse) -> Result<HttpResponse, McaError> {
     Ok(response)
 }
 
+/// Where a host's `now()` comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Clock {
+    /// The host runtime's `now()` (a caller's own clock, e.g. a test's fake clock): one call into
+    /// the host language per step of a flow.
+    Host,
+    /// The system clock, read in Rust: no call into the host language. Used when the caller gave
+    /// no clock of its own (the host's clock would be the same wall clock).
+    System,
+}
+
 /// [`Platform`] over the async foreign traits.
 struct AsyncHost {
     transport: Arc<dyn HttpTransport>,
     runtime: Arc<dyn Runtime>,
     listener: Option<Arc<dyn EventListener>>,
+    clock: Clock,
 }
 
 impl Platform for AsyncHost {
@@ -191,7 +203,10 @@ impl Platform for AsyncHost {
     }
 
     fn now(&self) -> Timestamp {
-        Timestamp::from_system_time(self.runtime.now())
+        Timestamp::from_system_time(match self.clock {
+            Clock::Host => self.runtime.now(),
+            Clock::System => SystemTime::now(),
+        })
     }
 
     fn event(&self, event: &FlowEvent) {
@@ -206,6 +221,7 @@ struct BlockingHost {
     transport: Arc<dyn BlockingHttpTransport>,
     runtime: Arc<dyn BlockingRuntime>,
     listener: Option<Arc<dyn EventListener>>,
+    clock: Clock,
 }
 
 impl Platform for BlockingHost {
@@ -228,7 +244,10 @@ impl Platform for BlockingHost {
     }
 
     fn now(&self) -> Timestamp {
-        Timestamp::from_system_time(self.runtime.now())
+        Timestamp::from_system_time(match self.clock {
+            Clock::Host => self.runtime.now(),
+            Clock::System => SystemTime::now(),
+        })
     }
 
     fn event(&self, event: &FlowEvent) {
@@ -268,6 +287,27 @@ pub struct McaClient {
     host: AsyncHost,
 }
 
+impl McaClient {
+    fn build(
+        options: ClientOptions,
+        binding: &str,
+        transport: Arc<dyn HttpTransport>,
+        runtime: Arc<dyn Runtime>,
+        listener: Option<Arc<dyn EventListener>>,
+        clock: Clock,
+    ) -> Result<Arc<Self>, McaError> {
+        Ok(Arc::new(Self {
+            session: session(&options, binding)?,
+            host: AsyncHost {
+                transport,
+                runtime,
+                listener,
+                clock,
+            },
+        }))
+    }
+}
+
 impl fmt::Debug for McaClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("McaClient")
@@ -288,14 +328,28 @@ impl McaClient {
         runtime: Arc<dyn Runtime>,
         listener: Option<Arc<dyn EventListener>>,
     ) -> Result<Arc<Self>, McaError> {
-        Ok(Arc::new(Self {
-            session: session(&options, &binding)?,
-            host: AsyncHost {
-                transport,
-                runtime,
-                listener,
-            },
-        }))
+        Self::build(options, &binding, transport, runtime, listener, Clock::Host)
+    }
+
+    /// Like [`McaClient::new`], but the clock is the system clock read in Rust: `runtime.now()` is
+    /// never called (no call into the host language per step), `runtime.sleep` still is. For hosts
+    /// whose clock would be the wall clock anyway (no caller-supplied clock).
+    #[uniffi::constructor]
+    pub fn with_system_clock(
+        options: ClientOptions,
+        binding: String,
+        transport: Arc<dyn HttpTransport>,
+        runtime: Arc<dyn Runtime>,
+        listener: Option<Arc<dyn EventListener>>,
+    ) -> Result<Arc<Self>, McaError> {
+        Self::build(
+            options,
+            &binding,
+            transport,
+            runtime,
+            listener,
+            Clock::System,
+        )
     }
 
     /// The normalised base URL (ends in `/`).
@@ -419,6 +473,27 @@ pub struct McaBlockingClient {
     host: BlockingHost,
 }
 
+impl McaBlockingClient {
+    fn build(
+        options: ClientOptions,
+        binding: &str,
+        transport: Arc<dyn BlockingHttpTransport>,
+        runtime: Arc<dyn BlockingRuntime>,
+        listener: Option<Arc<dyn EventListener>>,
+        clock: Clock,
+    ) -> Result<Arc<Self>, McaError> {
+        Ok(Arc::new(Self {
+            session: session(&options, binding)?,
+            host: BlockingHost {
+                transport,
+                runtime,
+                listener,
+                clock,
+            },
+        }))
+    }
+}
+
 impl fmt::Debug for McaBlockingClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("McaBlockingClient")
@@ -439,14 +514,28 @@ impl McaBlockingClient {
         runtime: Arc<dyn BlockingRuntime>,
         listener: Option<Arc<dyn EventListener>>,
     ) -> Result<Arc<Self>, McaError> {
-        Ok(Arc::new(Self {
-            session: session(&options, &binding)?,
-            host: BlockingHost {
-                transport,
-                runtime,
-                listener,
-            },
-        }))
+        Self::build(options, &binding, transport, runtime, listener, Clock::Host)
+    }
+
+    /// Like [`McaBlockingClient::new`], but the clock is the system clock read in Rust:
+    /// `runtime.now()` is never called (no call into the host language per step),
+    /// `runtime.sleep` still is. For hosts whose clock would be the wall clock anyway.
+    #[uniffi::constructor]
+    pub fn with_system_clock(
+        options: ClientOptions,
+        binding: String,
+        transport: Arc<dyn BlockingHttpTransport>,
+        runtime: Arc<dyn BlockingRuntime>,
+        listener: Option<Arc<dyn EventListener>>,
+    ) -> Result<Arc<Self>, McaError> {
+        Self::build(
+            options,
+            &binding,
+            transport,
+            runtime,
+            listener,
+            Clock::System,
+        )
     }
 
     /// The normalised base URL (ends in `/`).

@@ -14,77 +14,76 @@ by uniffi: keyword constructors, ``datetime`` instants, redacted ``repr`` for si
 Failures raise ``McaError`` subclasses with a stable ``kind``.
 """
 
-from ._client import AsyncClient, Client
-from ._errors import (
-    ApiError,
-    CancelledError,
-    ConfigError,
-    DeadlineError,
-    DecodeError,
-    ForbiddenError,
-    InvalidError,
-    McaError,
-    RateLimitedError,
-    TransportError,
-    UnauthorizedError,
-)
-# The API's values are the core's generated records and enums, under their public names.
-from ._ffi import (
-    Acceptance,
-    AcceptanceEvidence,
-    AddCspService,
-    Attestation,
-    AttestationStarted,
-    AttestationStatus,
-    ClientAuth,
-    ClientOptions,
-    Credentials,
-    CspServiceAdded,
-    EnsureAcceptedOptions,
-    EnsureOutcome,
-    ErrorKind,
-    ErrorView,
-    EnsureStatus,
-    FlowEvent,
-    FlowKind,
-    McaInfo,
-    Method,
-    Op,
-    PartnerAttestation,
-    PartnerAttestationAcceptance,
-    Problem,
-    RefreshOutcome,
-    Signer,
-    StartAttestation,
-    Token,
-    Violation,
-    WaitOptions,
-    WaitOutcome,
-    WaitStatus,
-)
-from ._transport import (
-    DEFAULT_REQUEST_TIMEOUT,
-    MAX_RESPONSE_BYTES,
-    AsyncHttpxTransport,
-    AsyncTransport,
-    Header,
-    HttpRequest,
-    HttpResponse,
-    HttpxTransport,
-    http_response,
-    Transport,
-    TransportFailure,
-    TransportTimeout,
-    UrllibTransport,
-)
+from typing import TYPE_CHECKING, Any, Dict, List
 
-from . import _ffi
-from ._client import validate_add_csp_service_at, validate_start_attestation_at
+if TYPE_CHECKING:  # the names below are loaded on first use (see ``__getattr__``)
+    from ._client import AsyncClient, Client, validate_add_csp_service_at, validate_start_attestation_at
+    from ._errors import (
+        ApiError,
+        CancelledError,
+        ConfigError,
+        DeadlineError,
+        DecodeError,
+        ForbiddenError,
+        InvalidError,
+        McaError,
+        RateLimitedError,
+        TransportError,
+        UnauthorizedError,
+    )
+    # The API's values are the core's generated records and enums, under their public names.
+    from ._ffi import (
+        Acceptance,
+        AcceptanceEvidence,
+        AddCspService,
+        Attestation,
+        AttestationStarted,
+        AttestationStatus,
+        ClientAuth,
+        ClientOptions,
+        Credentials,
+        CspServiceAdded,
+        EnsureAcceptedOptions,
+        EnsureOutcome,
+        ErrorKind,
+        ErrorView,
+        EnsureStatus,
+        FlowEvent,
+        FlowKind,
+        McaInfo,
+        Method,
+        Op,
+        PartnerAttestation,
+        PartnerAttestationAcceptance,
+        Problem,
+        RefreshOutcome,
+        Signer,
+        StartAttestation,
+        Token,
+        Violation,
+        WaitOptions,
+        WaitOutcome,
+        WaitStatus,
+    )
+    from ._transport import (
+        DEFAULT_REQUEST_TIMEOUT,
+        MAX_RESPONSE_BYTES,
+        AsyncHttpxTransport,
+        AsyncTransport,
+        Header,
+        HttpRequest,
+        HttpResponse,
+        HttpxTransport,
+        http_response,
+        Transport,
+        TransportFailure,
+        TransportTimeout,
+        UrllibTransport,
+    )
 
-__version__: str = _ffi.core_version()
-"""Version of the Rust core (also in the ``User-Agent``)."""
+    __version__: str
 
-__all__ = [
+__all__: List[str] = [
     "DEFAULT_REQUEST_TIMEOUT",
     "MAX_RESPONSE_BYTES",
     "Client",
@@ -145,3 +144,46 @@ __all__ = [
     "HttpxTransport",
     "AsyncHttpxTransport",
 ]
+
+
+# Where each public name lives: loaded on first access (PEP 562), so ``import mca_attestation``
+# loads neither the native library nor asyncio, urllib or httpx. ``_native``: the generated records.
+_CLIENT = ("Client", "AsyncClient", "validate_start_attestation_at", "validate_add_csp_service_at")
+_ERRORS = (
+    "McaError", "InvalidError", "ApiError", "UnauthorizedError", "ForbiddenError",
+    "RateLimitedError", "TransportError", "DecodeError", "DeadlineError", "ConfigError",
+    "CancelledError",
+)
+_TRANSPORT = (
+    "DEFAULT_REQUEST_TIMEOUT", "MAX_RESPONSE_BYTES", "Header", "HttpRequest", "HttpResponse",
+    "http_response", "Transport", "AsyncTransport", "TransportFailure", "TransportTimeout",
+    "UrllibTransport", "HttpxTransport", "AsyncHttpxTransport",
+)
+_HOME: Dict[str, str] = {
+    **{name: "._client" for name in _CLIENT},
+    **{name: "._errors" for name in _ERRORS},
+    **{name: "._transport" for name in _TRANSPORT},
+}
+
+
+def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name == "__version__":
+        from ._native import _ffi
+
+        value: Any = _ffi.core_version()
+    elif name in _HOME:
+        value = getattr(importlib.import_module(_HOME[name], __name__), name)
+    elif name in __all__:
+        from ._native import _ffi
+
+        value = getattr(_ffi, name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> List[str]:
+    return sorted(set(globals()) | set(__all__) | {"__version__"})

@@ -9,17 +9,21 @@ renewal and flow step runs in the core; options are the core's records (``Client
 Sync design: ``Client`` uses the core's blocking driver (``McaBlockingClient``): the transport, the
 clock and ``sleep`` are plain calls on the calling thread, so no event loop is created and a
 ``Client`` may be used from any thread, including one that runs an asyncio loop.
+
+Cost per call (issue 13): one call into the core per operation, plus one call back per HTTP
+exchange (the transport). Without a ``clock`` of the caller's the core reads the system clock in
+Rust (``with_system_clock``), so no call back per step for the time. ``asyncio`` is imported only by
+``AsyncClient``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as _dt
 import time
 from types import TracebackType
 from typing import Any, Awaitable, Callable, List, NoReturn, Optional, Type, TypeVar, Union
 
-from . import _ffi
+from ._native import _ffi
 from ._dates import utc
 from ._errors import McaError, cancelled, core_error
 from ._ffi import (
@@ -100,8 +104,10 @@ class _Common:
     ) -> None:
         self.options = options
         """The core's client options this client was built with (``repr`` redacts secrets)."""
+        self._system_clock = clock is None
         self._clock = clock or _utc_now
-        utc(self._clock())  # a clock giving naive datetimes is refused here, not mid-flow
+        if clock is not None:
+            utc(clock())  # a clock giving naive datetimes is refused here, not mid-flow
         self._listener = _Listener(on_event) if on_event is not None else None
 
     @property
@@ -197,7 +203,7 @@ class Client(_Common):
         super().__init__(options, on_event, clock)
         self.transport: Transport = transport if transport is not None else UrllibTransport()
         self._core = self._sync(
-            _ffi.McaBlockingClient,
+            _ffi.McaBlockingClient.with_system_clock if self._system_clock else _ffi.McaBlockingClient,
             options,
             _BINDING,
             _BlockingTransportAdapter(self.transport),
@@ -292,12 +298,17 @@ class AsyncClient(_Common):
         clock: Optional[Callable[[], _dt.datetime]] = None,
         sleep: Optional[Callable[[float], Awaitable[None]]] = None,
     ) -> None:
+        import asyncio
+
+        from . import _aio
+
+        _aio.install(_ffi.mca_uniffi)
         super().__init__(options, on_event, clock)
         self.transport: Union[Transport, AsyncTransport] = (
             transport if transport is not None else _default_async_transport()
         )
         self._core = self._sync(
-            _ffi.McaClient,
+            _ffi.McaClient.with_system_clock if self._system_clock else _ffi.McaClient,
             options,
             _BINDING,
             _AsyncTransportAdapter(self.transport),
@@ -330,6 +341,8 @@ class AsyncClient(_Common):
         await self.aclose()
 
     async def _call(self, fn: Callable[..., Awaitable[T]], *args: Any) -> T:
+        import asyncio
+
         aborted: List[BaseException] = []
         reset = _ABORTED.set(aborted)
         try:

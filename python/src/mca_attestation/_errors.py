@@ -7,11 +7,13 @@ core's.
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any, Dict, Type
+from typing import TYPE_CHECKING, Any, Dict, Optional, Type
 
-from . import _ffi
+from ._native import _ffi
 from ._ffi import ErrorKind, ErrorView
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = [
     "McaError",
@@ -93,9 +95,35 @@ class ConfigError(McaError):
     """The client is misconfigured (base URL, reseller id, credentials, options)."""
 
 
-class CancelledError(McaError, asyncio.CancelledError):
-    """The call was cancelled (asyncio): also an ``asyncio.CancelledError``, so task
-    cancellation keeps working as asyncio expects."""
+if TYPE_CHECKING:
+
+    class CancelledError(McaError, asyncio.CancelledError):
+        """The call was cancelled (asyncio): also an ``asyncio.CancelledError``."""
+
+_CANCELLED: Optional[Type[McaError]] = None
+
+
+def _cancelled_class() -> Type[McaError]:
+    """``CancelledError``, defined on first use: it subclasses ``asyncio.CancelledError``, and
+    importing asyncio is a cost sync users do not pay."""
+    global _CANCELLED
+    if _CANCELLED is None:
+        import asyncio
+
+        class CancelledError(McaError, asyncio.CancelledError):
+            """The call was cancelled (asyncio): also an ``asyncio.CancelledError``, so task
+            cancellation keeps working as asyncio expects."""
+
+        CancelledError.__module__ = __name__
+        CancelledError.__qualname__ = "CancelledError"  # found again by name (pickle, repr)
+        _CANCELLED = CancelledError
+    return _CANCELLED
+
+
+def __getattr__(name: str) -> Any:
+    if name == "CancelledError":
+        return _cancelled_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 _BY_KIND: Dict[ErrorKind, Type[McaError]] = {
@@ -108,12 +136,13 @@ _BY_KIND: Dict[ErrorKind, Type[McaError]] = {
     ErrorKind.DECODE: DecodeError,
     ErrorKind.DEADLINE: DeadlineError,
     ErrorKind.CONFIG: ConfigError,
-    ErrorKind.CANCELLED: CancelledError,
 }
 
 
 def from_view(view: ErrorView) -> McaError:
     """The public exception for a flat error view."""
+    if view.kind == ErrorKind.CANCELLED:
+        return _cancelled_class()(view)
     return _BY_KIND.get(view.kind, McaError)(view)
 
 

@@ -9,12 +9,9 @@ exception stops the call and is re-raised to the caller unchanged.
 
 from __future__ import annotations
 
-import http.client
-import time
-import urllib.error
-import urllib.request
-import asyncio
 import contextvars
+import sys
+import time
 from typing import (
     Any,
     AsyncIterator,
@@ -29,7 +26,7 @@ from typing import (
     runtime_checkable,
 )
 
-from . import _ffi
+from ._native import _ffi
 from ._ffi import Header, HttpRequest, HttpResponse
 
 MAX_RESPONSE_BYTES: int = _ffi.max_response_bytes()
@@ -104,19 +101,30 @@ class AsyncTransport(Protocol):
         ...
 
 
+# http.client, urllib, httpx and asyncio are imported only by the transports that use them; an
+# exception of one of their classes can only exist once the module is loaded, hence the look-ups
+# in sys.modules below (nothing is imported just to classify an exception).
+
+
 def _is_no_response(exc: BaseException) -> bool:
-    if isinstance(exc, (TransportFailure, OSError, http.client.HTTPException)):
+    if isinstance(exc, (TransportFailure, OSError)):
         return True
-    try:
-        import httpx
-    except ImportError:  # pragma: no cover - httpx is optional
-        return False
-    return isinstance(exc, httpx.TransportError)
+    http_client = sys.modules.get("http.client")
+    if http_client is not None and isinstance(exc, http_client.HTTPException):
+        return True
+    httpx = sys.modules.get("httpx")
+    return httpx is not None and isinstance(exc, httpx.TransportError)
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
+def _no_redirect_opener() -> Any:
+    """A ``urllib`` opener that returns a 3xx as is instead of following it."""
+    import urllib.request
+
+    class _NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    return urllib.request.build_opener(_NoRedirect())
 
 
 def _too_large(limit: int) -> TransportFailure:
@@ -162,6 +170,8 @@ class _Budget:
 
 def _read_urllib(resp: Any, budget: _Budget) -> str:
     """Reads a urllib response (or ``HTTPError``) chunk by chunk within the budget."""
+    import urllib.error
+
     if isinstance(resp, urllib.error.HTTPError) and resp.fp is not None:
         resp = resp.fp  # the http.client.HTTPResponse
     # http.client.HTTPResponse.fp is the socket's buffered reader: its raw SocketIO holds the socket.
@@ -188,12 +198,17 @@ class UrllibTransport:
     """
 
     def __init__(self, timeout: Optional[float] = None) -> None:
+        import urllib.error
+        import urllib.request
+
         self._explicit = None if timeout is None else float(timeout)
         self.timeout = DEFAULT_REQUEST_TIMEOUT if self._explicit is None else self._explicit
-        self._opener = urllib.request.build_opener(_NoRedirect())
+        self._opener = _no_redirect_opener()
+        self._urllib = urllib
 
     def send(self, request: HttpRequest) -> HttpResponse:
         """Sends the request with ``urllib``."""
+        urllib = self._urllib
         timeout = _timeout(self._explicit, request)
         budget = _Budget(timeout, MAX_RESPONSE_BYTES)
         data = request.body.encode("utf-8") if request.body is not None else None
@@ -271,6 +286,8 @@ class AsyncHttpxTransport:
 
     async def send(self, request: HttpRequest) -> HttpResponse:
         """Sends the request with httpx."""
+        import asyncio
+
         try:
             timeout = _timeout(self._explicit, request)
             return await asyncio.wait_for(self._exchange(request, timeout), timeout)
@@ -307,15 +324,17 @@ gets its own transport's exceptions back and re-raises them unchanged."""
 def _is_timeout(exc: BaseException) -> bool:
     if isinstance(exc, (TransportTimeout, TimeoutError)):
         return True
-    try:
-        import httpx
-    except ImportError:  # pragma: no cover - httpx is optional
-        return False
-    return isinstance(exc, httpx.TimeoutException)
+    httpx = sys.modules.get("httpx")
+    return httpx is not None and isinstance(exc, httpx.TimeoutException)
+
+
+def _is_cancelled(exc: BaseException) -> bool:
+    asyncio = sys.modules.get("asyncio")
+    return asyncio is not None and isinstance(exc, asyncio.CancelledError)
 
 
 def _failure(exc: BaseException) -> Any:
-    if isinstance(exc, asyncio.CancelledError):
+    if _is_cancelled(exc):
         # Native cancellation: the core's `cancelled` kind, never retried.
         return _ffi.TransportError.Cancelled()
     if _is_timeout(exc):
@@ -337,12 +356,15 @@ class _BlockingTransportAdapter(_ffi.BlockingHttpTransport):
     def send(self, request: HttpRequest) -> HttpResponse:
         try:
             return self._transport.send(request)
-        except (Exception, asyncio.CancelledError) as exc:  # noqa: BLE001 - classified below
+        except BaseException as exc:  # noqa: BLE001 - classified below
+            if not isinstance(exc, Exception) and not _is_cancelled(exc):
+                raise  # KeyboardInterrupt, SystemExit, GeneratorExit
             raise _failure(exc) from None
 
 
 class _AsyncTransportAdapter(_ffi.HttpTransport):
     def __init__(self, transport: Union[Transport, AsyncTransport]) -> None:
+        import asyncio
         import inspect
 
         self._transport = transport
@@ -355,6 +377,8 @@ class _AsyncTransportAdapter(_ffi.HttpTransport):
                 response: HttpResponse = await self._transport.send(request)  # type: ignore[misc]
             else:
                 response = await self._to_thread(self._transport.send, request)  # type: ignore[arg-type]
-        except (Exception, asyncio.CancelledError) as exc:  # noqa: BLE001 - classified below
+        except BaseException as exc:  # noqa: BLE001 - classified below
+            if not isinstance(exc, Exception) and not _is_cancelled(exc):
+                raise  # KeyboardInterrupt, SystemExit, GeneratorExit
             raise _failure(exc) from None
         return _ffi.Received(response=response)

@@ -7,7 +7,9 @@
 
 import com.cloudmore.mca.BlockingHttpTransport
 import com.cloudmore.mca.McaBlockingClient
+import com.cloudmore.mca.McaBlockingRuntime
 import com.cloudmore.mca.McaClient
+import com.cloudmore.mca.SystemBlockingRuntime
 import com.cloudmore.mca.model.AttestationStatus
 import com.cloudmore.mca.model.ClientOptions
 import com.cloudmore.mca.model.Header
@@ -168,9 +170,12 @@ class Fx(path: String) {
 fun ops(fx: Fx, quick: Boolean) {
     val (samples, iters, warm) = if (quick) Triple(3, 5, 20) else Triple(30, 500, 20000)
     val json = listOf(Header("Content-Type", "application/json"))
+    // MCA_BENCH_KT_HOST_CLOCK=1: the clock through the JVM at every step (a runtime that is not the
+    // system one), as before the core read the system clock itself; to compare the two.
+    val runtime = if (System.getenv("MCA_BENCH_KT_HOST_CLOCK") == "1") object : McaBlockingRuntime by SystemBlockingRuntime {} else SystemBlockingRuntime
     val sdk = McaBlockingClient(ClientOptions(baseUrl = fx.baseUrl, resellerId = fx.resellerId, token = fx.token), BlockingHttpTransport { r ->
         HttpResponse(200u, json, if (r.method.name == "POST") fx.startResponse else fx.attestationResponse)
-    })
+    }, runtime)
     val hand = HandClient(fx.baseUrl, fx.resellerId, fx.token) { m, _, _, _ -> 200 to (if (m == "POST") fx.startResponse else fx.attestationResponse) }
     val sdkOp = {
         val started = sdk.startAttestation(fx.org, fx.sdk)

@@ -32,13 +32,25 @@ class McaBlockingClient
     ) : AutoCloseable {
         private val inner: FfiBlockingClient =
             mapped {
-                FfiBlockingClient(
-                    options,
-                    BINDING,
-                    BlockingTransportAdapter(transport),
-                    BlockingRuntimeAdapter(runtime),
-                    listener?.let(::ListenerAdapter),
-                )
+                // With the system runtime the core reads the system clock itself: no call back
+                // into the JVM for the time at every step (issue 13).
+                if (runtime === SystemBlockingRuntime) {
+                    FfiBlockingClient.withSystemClock(
+                        options,
+                        BINDING,
+                        BlockingTransportAdapter(transport),
+                        BlockingRuntimeAdapter(runtime),
+                        listener?.let(::ListenerAdapter),
+                    )
+                } else {
+                    FfiBlockingClient(
+                        options,
+                        BINDING,
+                        BlockingTransportAdapter(transport),
+                        BlockingRuntimeAdapter(runtime),
+                        listener?.let(::ListenerAdapter),
+                    )
+                }
             }
 
         /** The normalised base URL (ends in `/`). */

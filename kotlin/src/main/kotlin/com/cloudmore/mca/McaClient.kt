@@ -33,7 +33,15 @@ class McaClient
     ) : AutoCloseable {
         private val inner: FfiClient =
             mapped {
-                FfiClient(options, BINDING, AsyncTransportAdapter(transport), AsyncRuntimeAdapter(runtime), listener?.let(::ListenerAdapter))
+                // With the system runtime the core reads the system clock itself: no call back
+                // into the JVM for the time at every step (issue 13).
+                if (runtime === SystemRuntime) {
+                    FfiClient.withSystemClock(
+                        options, BINDING, AsyncTransportAdapter(transport), AsyncRuntimeAdapter(runtime), listener?.let(::ListenerAdapter),
+                    )
+                } else {
+                    FfiClient(options, BINDING, AsyncTransportAdapter(transport), AsyncRuntimeAdapter(runtime), listener?.let(::ListenerAdapter))
+                }
             }
 
         /** The normalised base URL (ends in `/`). */
