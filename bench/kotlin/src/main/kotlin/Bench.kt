@@ -169,7 +169,7 @@ fun ops(fx: Fx, quick: Boolean) {
     val (samples, iters, warm) = if (quick) Triple(3, 5, 20) else Triple(30, 500, 20000)
     val json = listOf(Header("Content-Type", "application/json"))
     val sdk = McaBlockingClient(ClientOptions(baseUrl = fx.baseUrl, resellerId = fx.resellerId, token = fx.token), BlockingHttpTransport { r ->
-        HttpResponse(200u, json, if (r.method.name == "POST") fx.startResponse else fx.attestationResponse)
+        HttpResponse(200, json, if (r.method.name == "POST") fx.startResponse else fx.attestationResponse)
     })
     val hand = HandClient(fx.baseUrl, fx.resellerId, fx.token) { m, _, _, _ -> 200 to (if (m == "POST") fx.startResponse else fx.attestationResponse) }
     val sdkOp = {
