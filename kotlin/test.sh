@@ -38,6 +38,15 @@ if ! diff -rq "$tmp/gen" "$gen" >/dev/null 2>&1; then
   mkdir -p "$(dirname "$gen")" && cp -r "$tmp/gen" "$gen"
 fi
 
+# No unsigned type on the public surface (the core's statuses are `HttpStatus` = `Int`, counts and
+# milliseconds signed): only uniffi's internal buffer sizes and comments may name one.
+unsigned='\b(UShort|UInt|ULong|UByte)\b'
+internal='allocationSize|fun alloc\(size: ULong|fun create\(capacity: ULong|:[0-9]+:[[:space:]]*//'
+if grep -rnE "$unsigned" --include=*.kt "$gen" "$here/src/main" | grep -vE "$internal"; then
+  echo "kotlin/test.sh: unsigned types on the public Kotlin surface (listed above)" >&2
+  exit 1
+fi
+
 # 2. The native library as a JNA resource.
 res="$here/target/native-resources/linux-x86-64"
 mkdir -p "$res"

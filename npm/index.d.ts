@@ -5,35 +5,6 @@
 
 import type * as Gen from './dist/mca_attestation_wasm.js';
 
-import type {
-  Acceptance,
-  AcceptanceEvidence,
-  AddCspService,
-  Attestation,
-  AttestationStarted,
-  AttestationStatus,
-  ClientAuth,
-  Credentials,
-  CspServiceAdded,
-  EnsureAcceptedOptions,
-  EnsureOutcome,
-  EnsureStatus,
-  ErrorKind,
-  ErrorView,
-  FlowEvent,
-  FlowKind,
-  McaInfo,
-  PartnerAttestation,
-  PartnerAttestationAcceptance,
-  Problem,
-  RefreshOutcome,
-  Signer,
-  StartAttestation,
-  Timestamp,
-  Violation,
-  WaitOutcome,
-  WaitStatus,
-} from './dist/mca_attestation_wasm.js';
 export type {
   Acceptance,
   AcceptanceEvidence,
@@ -62,7 +33,7 @@ export type {
   Violation,
   WaitOutcome,
   WaitStatus,
-};
+} from './dist/mca_attestation_wasm.js';
 
 /** A date input: a `Date` or an RFC 3339 string with offset. */
 export type DateInput = string | Date;
@@ -150,21 +121,21 @@ export declare class Client {
   /** The normalised base URL (ends in `/`). */
   readonly baseUrl: string;
   /** Starts a partner attestation (validated first; never retried blindly). */
-  startAttestation(organizationId: string, input: StartAttestationInput, options?: CallOptions): Promise<AttestationStarted>;
+  startAttestation(organizationId: string, input: StartAttestationInput, options?: CallOptions): Promise<Gen.AttestationStarted>;
   /** The ongoing attestation, or `null` when there is none (404). */
-  getAttestation(organizationId: string, options?: CallOptions): Promise<Attestation | null>;
+  getAttestation(organizationId: string, options?: CallOptions): Promise<Gen.Attestation | null>;
   /** Finalizes an accepted attestation. */
   finalizeAttestation(organizationId: string, options?: CallOptions): Promise<void>;
   /** The customer's acceptance state. */
-  getAcceptance(organizationId: string, options?: CallOptions): Promise<Acceptance>;
+  getAcceptance(organizationId: string, options?: CallOptions): Promise<Gen.Acceptance>;
   /** Asks for a re-sync; a sync already running (429) is the value `already_running`. */
-  refreshAcceptance(organizationId: string, options?: CallOptions): Promise<RefreshOutcome>;
+  refreshAcceptance(organizationId: string, options?: CallOptions): Promise<Gen.RefreshOutcome>;
   /** Adds the CSP service (automatic attestation when `partnerAttestation` is given). */
-  addCspService(organizationId: string, input: AddCspServiceInput, options?: CallOptions): Promise<CspServiceAdded>;
+  addCspService(organizationId: string, input: AddCspServiceInput, options?: CallOptions): Promise<Gen.CspServiceAdded>;
   /** Polls until the signer accepted or the link expired. */
-  waitForSignature(organizationId: string, options?: WaitOptions): Promise<WaitOutcome>;
+  waitForSignature(organizationId: string, options?: WaitOptions): Promise<Gen.WaitOutcome>;
   /** Makes sure the customer accepted, doing only what is missing. */
-  ensureAccepted(organizationId: string, input: StartAttestationInput, options?: EnsureOptions): Promise<EnsureOutcome>;
+  ensureAccepted(organizationId: string, input: StartAttestationInput, options?: EnsureOptions): Promise<Gen.EnsureOutcome>;
   /** A valid token (credentials only): cached, or fetched from the token endpoint. */
   token(options?: CallOptions): Promise<AccessToken>;
 }

@@ -117,7 +117,7 @@ import com.cloudmore.mca.*
 import com.cloudmore.mca.model.*
 
 fun main() {
-    val credentials = Credentials(username = "user", password = "secret", clientAuth = ClientAuth.BASIC)
+    val credentials = Credentials(username = "user", password = "secret") // clientAuth etc.: the core's defaults
     val options = ClientOptions(baseUrl = "https://api.example.com/", resellerId = "11111111-1111-4111-8111-111111111111",
         credentials = credentials)
     McaBlockingClient(options).use { println("kotlin consumer: $it") }
@@ -132,9 +132,8 @@ import com.cloudmore.mca.model.*;
 
 public final class JavaConsumer {
     public static void run() {
-        Credentials credentials = new Credentials("user", "secret", null, null, ClientAuth.BASIC, null);
-        ClientOptions options = new ClientOptions("https://api.example.com/",
-                "11111111-1111-4111-8111-111111111111", null, credentials, null, null, null, null, null);
+        ClientOptions options = McaOptions.clientOptions("https://api.example.com/", "11111111-1111-4111-8111-111111111111");
+        options.setCredentials(McaOptions.credentials("user", "secret"));
         try (McaBlockingClient client = new McaBlockingClient(options)) {
             System.out.println("java consumer: " + client);
         }

@@ -58,15 +58,22 @@ pub struct PollArgs {
     /// [default: 1800, i.e. 30 minutes: a flow always ends].
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout_after: Option<Duration>,
+    /// Give up (exit 6) after this many milliseconds (the core's `deadline_ms`; or --timeout-after).
+    #[arg(long, value_name = "MS", conflicts_with = "timeout_after")]
+    pub deadline_ms: Option<u64>,
     /// First wait between polls, in milliseconds [default: the core's, 2000].
-    #[arg(long, value_name = "MS")]
+    #[arg(long, visible_alias = "poll-interval-ms", value_name = "MS")]
     pub interval_ms: Option<u64>,
     /// Longest wait between polls, in milliseconds; waits double up to it [default: the core's, 30000].
-    #[arg(long, value_name = "MS")]
+    #[arg(long, visible_alias = "max-poll-interval-ms", value_name = "MS")]
     pub max_interval_ms: Option<u64>,
     /// Wait exactly the scheduled intervals (no random jitter).
     #[arg(long)]
     pub no_jitter: bool,
+    /// Jitter seed (the core's `jitter_seed`): 0 for none, otherwise waits are scaled into
+    /// [50 %, 100 %] [default: a per-process seed; or --no-jitter].
+    #[arg(long, value_name = "N", conflicts_with = "no_jitter")]
+    pub jitter_seed: Option<i64>,
 }
 
 /// `600` (seconds), `1.5` (seconds) or `4500ms`.
@@ -99,11 +106,18 @@ impl PollArgs {
             max_interval: self
                 .max_interval_ms
                 .map_or(defaults.max_interval, Duration::from_millis),
-            deadline: Some(now.add(self.timeout_after.unwrap_or(DEFAULT_FLOW_DEADLINE))),
-            jitter_seed: if self.no_jitter {
-                0
-            } else {
-                u64::from(std::process::id()) | 1
+            deadline: Some(
+                now.add(
+                    self.deadline_ms
+                        .map(Duration::from_millis)
+                        .or(self.timeout_after)
+                        .unwrap_or(DEFAULT_FLOW_DEADLINE),
+                ),
+            ),
+            jitter_seed: match (self.jitter_seed, self.no_jitter) {
+                (Some(seed), _) => u64::from_ne_bytes(seed.to_ne_bytes()),
+                (None, true) => 0,
+                (None, false) => u64::from(std::process::id()) | 1,
             },
         }
     }
@@ -156,6 +170,9 @@ pub enum AttestationCommand {
         /// Return once the attestation exists instead of waiting for the signer.
         #[arg(long)]
         no_wait: bool,
+        /// Wait for the signer (the core's `wait`, default true); `--wait false` is --no-wait.
+        #[arg(long, value_name = "BOOL", conflicts_with = "no_wait")]
+        wait: Option<bool>,
         /// Write the acceptance evidence (JSON) to this file.
         #[arg(long, value_name = "FILE")]
         evidence_out: Option<PathBuf>,
@@ -326,6 +343,7 @@ pub async fn attestation(ctx: &Context, command: AttestationCommand) -> Result<(
             body,
             poll,
             no_wait,
+            wait,
             evidence_out,
             confirm_attempts,
         } => {
@@ -333,7 +351,7 @@ pub async fn attestation(ctx: &Context, command: AttestationCommand) -> Result<(
             let body = body.body()?;
             let net = net.with_hook(Arc::new(|e: &FlowEvent| eprintln!("{}", progress_line(e))));
             let options = EnsureOptions {
-                wait: !no_wait,
+                wait: wait.unwrap_or(!no_wait),
                 poll: poll.options(mca_attestation::Platform::now(&net)),
                 confirm_attempts: confirm_attempts
                     .unwrap_or(EnsureOptions::default().confirm_attempts),

@@ -80,9 +80,10 @@ pub struct Connection {
     /// Sent as X-Correlation-Id on every request.
     #[arg(long, global = true, value_name = "ID")]
     pub correlation_id: Option<String>,
-    /// Extra User-Agent product, e.g. `acme-onboarding/2.1`.
+    /// Extra User-Agent product, e.g. `acme-onboarding/2.1` (`--user-agent` is the core's name).
     #[arg(
         long,
+        visible_alias = "user-agent",
         env = "MCA_USER_AGENT_EXTRA",
         global = true,
         value_name = "PRODUCT"
@@ -92,6 +93,12 @@ pub struct Connection {
     /// [default: the core's DEFAULT_REQUEST_TIMEOUT].
     #[arg(long, global = true, default_value_t = mca_attestation::http::DEFAULT_REQUEST_TIMEOUT.as_secs(), value_name = "SECONDS")]
     pub timeout: u64,
+    /// Per-request timeout in milliseconds (the core's `request_timeout_ms`; overrides --timeout).
+    #[arg(long, global = true, value_name = "MS")]
+    pub request_timeout_ms: Option<u64>,
+    /// Attempts in all of a call that is safe to repeat; 1 = no retry [default: the core's, 3].
+    #[arg(long, global = true, value_name = "N")]
+    pub retry_max_attempts: Option<i32>,
 }
 
 impl fmt::Debug for Connection {
@@ -173,6 +180,7 @@ pub struct Resolved {
     user_agent_extra: Option<String>,
     /// Request timeout.
     pub timeout: Duration,
+    retry_max_attempts: Option<i32>,
 }
 
 impl Connection {
@@ -197,7 +205,11 @@ impl Connection {
             token_url: pick(&self.token_url, file.token_url),
             correlation_id: self.correlation_id.clone().filter(|s| !s.is_empty()),
             user_agent_extra: self.user_agent_extra.clone().filter(|s| !s.is_empty()),
-            timeout: Duration::from_secs(self.timeout.max(1)),
+            timeout: match self.request_timeout_ms {
+                Some(ms) => Duration::from_millis(ms.max(1)),
+                None => Duration::from_secs(self.timeout.max(1)),
+            },
+            retry_max_attempts: self.retry_max_attempts,
         })
     }
 }
@@ -211,10 +223,10 @@ impl Resolved {
                 password: password.clone(),
                 client_id: self.client_id.clone(),
                 client_secret: self.client_secret.clone(),
-                client_auth: match self.client_auth {
+                client_auth: Some(match self.client_auth {
                     ClientAuthArg::Basic => ClientAuth::Basic,
                     ClientAuthArg::Body => ClientAuth::Body,
-                },
+                }),
                 scope: None,
             })),
             (Some(_), None) => Err(McaError::config(
@@ -261,6 +273,7 @@ impl Resolved {
             correlation_id: self.correlation_id.clone(),
             user_agent: self.user_agent_extra.clone(),
             request_timeout_ms: Some(millis_i64(self.timeout)),
+            retry_max_attempts: self.retry_max_attempts,
             ..ClientOptions::default()
         };
         Ok(options.resolve("cli")?.0)

@@ -194,7 +194,7 @@ async fn target(ctx: &Context, args: &DemoArgs) -> Result<Target, Failure> {
             password: "sandbox".into(),
             client_id: Some("sandbox".into()),
             client_secret: Some("sandbox".into()),
-            client_auth: ClientAuth::Basic,
+            client_auth: Some(ClientAuth::Basic),
             scope: None,
         });
         let label = format!("{} (embedded sandbox)", handle.url());

@@ -415,7 +415,7 @@ impl Platform for Observed {
                 if let Ok(response) = &result {
                     let mut t = trace.lock().unwrap_or_else(|e| e.into_inner());
                     if !t.wrote {
-                        t.lookup = Some(response.status);
+                        t.lookup = Some(response.status.get());
                     }
                 }
                 result

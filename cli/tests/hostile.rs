@@ -150,6 +150,35 @@ fn stalled_body_times_out() {
     );
 }
 
+/// The core's option names work as flags: `--request-timeout-ms` bounds each exchange (without it
+/// the default 30 s would apply) and `--retry-max-attempts 1` sends the read once.
+#[test]
+fn request_timeout_ms_and_retry_max_attempts_flags() {
+    let sb = Sandbox::start();
+    let o = org();
+    sb.fault(
+        json!({"op": "get_acceptance", "org": o, "fault": "stall", "delayMs": 60_000, "count": 10}),
+    );
+    let started = Instant::now();
+    let r = run(sb.mca().args([
+        "--request-timeout-ms",
+        "400",
+        "--retry-max-attempts",
+        "1",
+        "acceptance",
+        "get",
+        "--json",
+        "--org",
+        &o,
+    ]));
+    assert_transport(&r);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
 #[test]
 fn slow_body_times_out() {
     let sb = Sandbox::start();

@@ -1,7 +1,8 @@
 //! The names table of the root README ("Names in every language"): every operation and every
 //! member of the core's option records has a row, the JavaScript, Python and Kotlin spellings are
-//! the core's name cased per language, and every CLI spelling exists in the `mca` binary's help
-//! (a CLI name other than the core's kebab-cased one must say why: "(differs: …)").
+//! the core's name cased per language, and every CLI flag of a row (the core's kebab-cased name
+//! first, then any older spelling kept as an alias) is in the `mca` binary's help and accepted by
+//! its parser (a CLI name other than the core's must say why: "(differs: …)").
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -130,6 +131,27 @@ fn names_table_covers_the_core_and_cases_it_per_language() {
     }
 }
 
+/// A value the flag accepts, for the acceptance check (`--wait` takes a boolean).
+fn sample_value(flag: &str) -> &'static str {
+    match flag {
+        "--wait" => "true",
+        "--no-wait" | "--no-jitter" => "",
+        _ => "1",
+    }
+}
+
+/// True when `flag` appears in `help` as a whole flag (`--wait` is not found in `--no-wait`):
+/// followed by a space, a newline, a comma or `]` (clap lists visible aliases as
+/// `[aliases: --flag]`), and preceded by a space or `[`.
+fn in_help(help: &str, flag: &str) -> bool {
+    help.match_indices(flag).any(|(at, _)| {
+        let before = help[..at].chars().next_back();
+        let after = help[at + flag.len()..].chars().next();
+        matches!(before, Some(' ' | '[' | '\n'))
+            && matches!(after, Some(' ' | '\n' | ',' | ']' | '='))
+    })
+}
+
 #[test]
 fn names_table_cli_spellings_exist() {
     let help = run(bare_mca().args(["attestation", "ensure", "--help"])).stdout
@@ -153,17 +175,43 @@ fn names_table_cli_spellings_exist() {
                 r.rust
             );
         } else {
-            assert!(
-                help.contains(&format!("{cli} ")) || help.contains(&format!("{cli}\n")),
-                "{}: `{cli}` is not in the help of mca attestation ensure/wait",
-                r.rust
-            );
             let kebab = format!("--{}", name.replace('_', "-"));
             assert!(
                 cli == kebab || r.cli.contains("(differs:"),
                 "{}: the CLI spelling `{cli}` is not `{kebab}` and does not say why",
                 r.rust
             );
+            // Every flag of the cell (the core's name first, then older spellings) is in the
+            // help and is accepted by the parser (an unknown flag fails before `--help`).
+            let flags: Vec<&str> = r
+                .cli
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .filter(|f| f.starts_with("--"))
+                .collect();
+            for flag in flags {
+                assert!(
+                    in_help(&help, flag),
+                    "{}: `{flag}` is not in the help of mca attestation ensure/wait",
+                    r.rust
+                );
+                let mut args = vec!["attestation", "ensure", flag];
+                let value = sample_value(flag);
+                if !value.is_empty() {
+                    args.push(value);
+                }
+                args.push("--help");
+                let out = run(bare_mca().args(&args));
+                assert_eq!(
+                    out.code,
+                    0,
+                    "{}: `mca {}` is refused: {}",
+                    r.rust,
+                    args.join(" "),
+                    out.stderr
+                );
+            }
         }
     }
 }

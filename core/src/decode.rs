@@ -8,13 +8,14 @@ use serde_json::{Map, Value};
 use crate::error::{reason_phrase, McaError, Problem, Violation};
 use crate::http::HttpResponse;
 use crate::redact::{excerpt, html_title, is_html, scrub_secrets, EXCERPT_CHARS};
+use crate::status::HttpStatus;
 use crate::timestamp::Timestamp;
 
 /// Maps an error response to the right [`McaError`] kind (`unauthorized`, `forbidden`, `rate_limited`,
 /// `api`), parsing any body shape the API is known to send.
 pub fn error_from_response(resp: &HttpResponse, now: Timestamp) -> McaError {
     let problem = parse_problem(resp, now);
-    match resp.status {
+    match resp.status.get() {
         401 => McaError::Unauthorized { problem },
         403 => McaError::Forbidden { problem },
         429 => McaError::RateLimited {
@@ -41,7 +42,7 @@ pub fn parse_problem(resp: &HttpResponse, now: Timestamp) -> Problem {
         problem.type_uri = "about:blank".into();
     }
     if problem.title.is_none() {
-        problem.title = Some(reason_phrase(resp.status).into());
+        problem.title = Some(reason_phrase(resp.status.get()).into());
     }
     if problem.extensions.is_empty() {
         problem.extensions = "{}".into();
@@ -98,7 +99,7 @@ fn from_object(map: Map<String, Value>) -> Problem {
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     Problem {
-        status: 0,
+        status: HttpStatus(0),
         type_uri: str_of(&map, "type").unwrap_or_default(),
         title: str_of(&map, "title"),
         detail: str_of(&map, "detail"),

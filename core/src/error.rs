@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::status::HttpStatus;
+
 /// One violated rule of client-side validation: where (an RFC 6901 pointer into the request body,
 /// or a parameter name such as `/organizationId`) and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,7 +103,7 @@ pub enum McaError {
     #[error("could not decode response (status {status}): {message}")]
     Decode {
         /// HTTP status of the response.
-        status: u16,
+        status: HttpStatus,
         /// What was wrong with it.
         message: String,
         /// The first bytes of the body (empty for token responses, which may hold secrets).
@@ -165,8 +167,8 @@ impl McaError {
             McaError::Api { problem }
             | McaError::Unauthorized { problem }
             | McaError::Forbidden { problem }
-            | McaError::RateLimited { problem, .. } => Some(problem.status),
-            McaError::Decode { status, .. } => Some(*status),
+            | McaError::RateLimited { problem, .. } => Some(problem.status.get()),
+            McaError::Decode { status, .. } => Some(status.get()),
             _ => None,
         }
     }
@@ -392,7 +394,8 @@ impl From<McaError> for ErrorView {
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Problem {
     /// HTTP status of the response (the body's `status` is ignored when it disagrees).
-    pub status: u16,
+    #[cfg_attr(feature = "wasm", tsify(type = "number"))]
+    pub status: HttpStatus,
     /// `type` URI; `about:blank` when absent.
     #[serde(rename = "type")]
     pub type_uri: String,
@@ -433,7 +436,7 @@ impl Problem {
             parts.push(e.to_string());
         }
         if parts.is_empty() {
-            parts.push(reason_phrase(self.status).to_string());
+            parts.push(reason_phrase(self.status.get()).to_string());
         }
         parts.join(" — ")
     }
@@ -441,7 +444,7 @@ impl Problem {
     /// A problem made on the client side (no body was parsed).
     pub fn synthetic(status: u16, code: &str, detail: &str) -> Self {
         Problem {
-            status,
+            status: HttpStatus(status),
             type_uri: "about:blank".into(),
             title: Some(reason_phrase(status).into()),
             detail: Some(detail.into()),

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::McaError;
 use crate::ids::ResellerId;
+use crate::status::HttpStatus;
 
 /// Names of the operations (stable strings: `start_attestation`, …, `token`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -208,8 +209,9 @@ impl fmt::Debug for HttpRequest {
 #[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct HttpResponse {
-    /// Status code.
-    pub status: u16,
+    /// Status code (`Int`/`int`/`number` in the bindings).
+    #[cfg_attr(feature = "wasm", tsify(type = "number"))]
+    pub status: HttpStatus,
     /// Headers.
     #[cfg_attr(feature = "uniffi", uniffi(default = []))]
     pub headers: Vec<Header>,
@@ -222,7 +224,7 @@ impl HttpResponse {
     /// A response from parts.
     pub fn new(status: u16, headers: Vec<Header>, body: impl Into<String>) -> Self {
         Self {
-            status,
+            status: HttpStatus(status),
             headers,
             body: body.into(),
         }
@@ -235,7 +237,7 @@ impl HttpResponse {
 
     /// True for 2xx.
     pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status)
+        self.status.is_success()
     }
 }
 

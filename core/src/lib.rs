@@ -43,6 +43,7 @@ pub mod ops;
 pub mod options;
 pub mod redact;
 pub mod session;
+pub mod status;
 pub mod timestamp;
 pub mod token;
 pub mod validate;
@@ -62,6 +63,7 @@ pub use model::{
 };
 pub use options::{Auth, ClientOptions, EnsureAcceptedOptions, WaitOptions};
 pub use session::{Platform, Session};
+pub use status::HttpStatus;
 pub use timestamp::Timestamp;
 pub use token::{ClientAuth, Credentials, Token};
 

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::status::HttpStatus;
 use crate::timestamp::Timestamp;
 
 /// The person at the customer who accepts the Microsoft Customer Agreement.
@@ -327,7 +328,8 @@ pub struct AddCspService {
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct CspServiceAdded {
     /// HTTP status of the success (2xx).
-    pub status: u16,
+    #[cfg_attr(feature = "wasm", tsify(type = "number"))]
+    pub status: HttpStatus,
     /// The response body as sent (may be empty).
     pub body: String,
     /// Evidence of the automatic attestation, when `partnerAttestation` was sent.

@@ -319,7 +319,7 @@ impl Operation for RefreshAcceptanceOp {
         ))
     }
     fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<RefreshOutcome, McaError> {
-        match resp.status {
+        match resp.status.get() {
             s if (200..300).contains(&s) => Ok(RefreshOutcome::Started),
             429 => Ok(RefreshOutcome::AlreadyRunning {
                 retry_after: resp

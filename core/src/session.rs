@@ -36,7 +36,7 @@ use crate::token::{Token, TokenOp};
 /// request re-posted elsewhere would hand the password to another host), never read as the API's
 /// answer and never retried. The rule lives here so that it holds whatever the platform does.
 fn refuse_redirect(response: HttpResponse) -> Result<HttpResponse, McaError> {
-    if (300..400).contains(&response.status) {
+    if (300..400).contains(&response.status.get()) {
         return Err(McaError::transport(format!(
             "redirect refused (status {})",
             response.status

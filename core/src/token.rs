@@ -80,13 +80,22 @@ pub struct Credentials {
     #[cfg_attr(feature = "wasm", tsify(optional))]
     #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub client_secret: Option<String>,
-    /// How the client id and secret are sent (`basic` when absent).
+    /// How the client id and secret are sent; [`ClientAuth::Basic`] when absent (see
+    /// [`Credentials::client_auth`]).
     #[cfg_attr(feature = "wasm", tsify(optional))]
-    pub client_auth: ClientAuth,
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub client_auth: Option<ClientAuth>,
     /// Scope; `api` when absent.
     #[cfg_attr(feature = "wasm", tsify(optional))]
     #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub scope: Option<String>,
+}
+
+impl Credentials {
+    /// How the client id and secret are sent: the member, or the default [`ClientAuth::Basic`].
+    pub fn client_auth(&self) -> ClientAuth {
+        self.client_auth.unwrap_or_default()
+    }
 }
 
 impl fmt::Debug for Credentials {
@@ -186,7 +195,7 @@ impl Operation for TokenOp {
             .append_pair("password", &c.password)
             .append_pair("scope", c.scope.as_deref().unwrap_or("api"));
         let client = c.client_id.as_deref().filter(|id| !id.is_empty());
-        if let (Some(id), ClientAuth::Body) = (client, c.client_auth) {
+        if let (Some(id), ClientAuth::Body) = (client, c.client_auth()) {
             form.append_pair("client_id", id);
             if let Some(secret) = &c.client_secret {
                 form.append_pair("client_secret", secret);
@@ -199,7 +208,7 @@ impl Operation for TokenOp {
             Some((form.finish(), "application/x-www-form-urlencoded")),
         );
         req.set_header("Accept", "application/json");
-        if let (Some(id), ClientAuth::Basic) = (client, c.client_auth) {
+        if let (Some(id), ClientAuth::Basic) = (client, c.client_auth()) {
             let pair = format!("{id}:{}", c.client_secret.as_deref().unwrap_or(""));
             let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
             req.set_header("Authorization", format!("Basic {encoded}"));
@@ -210,7 +219,7 @@ impl Operation for TokenOp {
         if !resp.is_success() {
             // OAuth errors (invalid_grant, invalid_client) are authentication failures.
             let problem = self.scrub(parse_problem(resp, now));
-            return Err(match resp.status {
+            return Err(match resp.status.get() {
                 400 | 401 => McaError::Unauthorized { problem },
                 403 => McaError::Forbidden { problem },
                 429 => McaError::RateLimited {

@@ -232,7 +232,7 @@ fn a_token_endpoint_echoing_the_form_never_shows_the_password() {
             password: "hunter2-secret".into(),
             client_id: Some("client".into()),
             client_secret: Some("client-secret-xyz".into()),
-            client_auth: mca_attestation::ClientAuth::Body,
+            client_auth: Some(mca_attestation::ClientAuth::Body),
             ..Credentials::default()
         },
     };

@@ -536,7 +536,7 @@ pub fn drive<M: Machine>(mut machine: M, case: &FlowCase, reads_only: bool) -> R
                     }
                     Some(Answer::Raw { latency, response }) => {
                         clock = clock.add(*latency);
-                        last_reply = Some((ep, Some(response.status)));
+                        last_reply = Some((ep, Some(response.status.get())));
                         lookup_then_reads = match ep {
                             Endpoint::GetAttestation => last_reply,
                             Endpoint::GetAcceptance => lookup_then_reads,

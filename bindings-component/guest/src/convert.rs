@@ -100,10 +100,10 @@ pub fn client_options(
             password: c.password,
             client_id: c.client_id,
             client_secret: c.client_secret,
-            client_auth: match c.client_auth {
+            client_auth: Some(match c.client_auth {
                 wit::ClientAuth::Basic => core::ClientAuth::Basic,
                 wit::ClientAuth::Body => core::ClientAuth::Body,
-            },
+            }),
             scope: c.scope,
         }),
     };
@@ -378,7 +378,7 @@ fn evidence(e: core::AcceptanceEvidence) -> wit::AcceptanceEvidence {
 /// Answer of add CSP service.
 pub fn csp_added(c: core::CspServiceAdded) -> wit::CspServiceAdded {
     wit::CspServiceAdded {
-        status: c.status,
+        status: c.status.get(),
         body: c.body,
         evidence: c.evidence.map(evidence),
     }

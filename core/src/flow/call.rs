@@ -65,7 +65,7 @@ impl<O: Operation> Call<O> {
 
     /// Whether to retry after `resp`: `Some(hint)` (the server's `Retry-After`, if any) or `None`.
     fn retry_wait(&mut self, resp: &HttpResponse, now: Timestamp) -> Option<Option<Duration>> {
-        let transient = match resp.status {
+        let transient = match resp.status.get() {
             408 | 502 | 503 | 504 => true,
             429 => self.op.op() != Op::RefreshAcceptance,
             _ => false,
@@ -120,7 +120,7 @@ impl<O: Operation> Machine for Call<O> {
                     // A success whose body ended early (empty, or JSON cut short by the
                     // connection) is read again where that is safe; the last error stands.
                     Err(err @ McaError::Decode { .. })
-                        if (200..300).contains(&resp.status)
+                        if resp.status.is_success()
                             && cut_short(&resp.body)
                             && self.op.op().reread_safe()
                             && self.may_retry() =>

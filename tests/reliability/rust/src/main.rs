@@ -45,7 +45,7 @@ async fn main() -> Result<(), String> {
             password: "sandbox".into(),
             client_id: None,
             client_secret: None,
-            client_auth: ClientAuth::Basic,
+            client_auth: Some(ClientAuth::Basic),
             scope: None,
         }),
     );

@@ -174,7 +174,7 @@ fun ops(fx: Fx, quick: Boolean) {
     // system one), as before the core read the system clock itself; to compare the two.
     val runtime = if (System.getenv("MCA_BENCH_KT_HOST_CLOCK") == "1") object : McaBlockingRuntime by SystemBlockingRuntime {} else SystemBlockingRuntime
     val sdk = McaBlockingClient(ClientOptions(baseUrl = fx.baseUrl, resellerId = fx.resellerId, token = fx.token), BlockingHttpTransport { r ->
-        HttpResponse(200u, json, if (r.method.name == "POST") fx.startResponse else fx.attestationResponse)
+        HttpResponse(200, json, if (r.method.name == "POST") fx.startResponse else fx.attestationResponse)
     }, runtime)
     val hand = HandClient(fx.baseUrl, fx.resellerId, fx.token) { m, _, _, _ -> 200 to (if (m == "POST") fx.startResponse else fx.attestationResponse) }
     val sdkOp = {

@@ -1,6 +1,5 @@
 package com.cloudmore.mca
 
-import com.cloudmore.mca.ffi.defaultRequestTimeout
 import com.cloudmore.mca.ffi.maxResponseBytes
 import com.cloudmore.mca.model.Header
 import com.cloudmore.mca.model.HttpRequest
@@ -9,6 +8,7 @@ import java.io.ByteArrayOutputStream
 import java.io.IOException
 import java.io.InputStream
 import java.net.HttpURLConnection
+import java.net.SocketTimeoutException
 import java.net.URI
 import java.time.Duration
 import java.util.concurrent.ScheduledExecutorService
@@ -24,29 +24,25 @@ import kotlinx.coroutines.Dispatchers
  * Against a hostile server: redirects are never followed (the 3xx goes to the core, which refuses
  * it as a `transport` error); a body larger than the core's `MAX_RESPONSE_BYTES` (4 MiB) is an
  * [IOException] ("response body exceeds N bytes") after reading at most that many bytes plus one;
- * and the whole exchange — connect, headers and body — ends within [requestTimeout] (default: the
- * core's `DEFAULT_REQUEST_TIMEOUT`, 30 s), however slowly the body trickles.
+ * and the whole exchange — connect, headers and body — ends within the request's
+ * [HttpRequest.timeoutMs] (the client's `ClientOptions.requestTimeoutMs`, default the core's
+ * `DEFAULT_REQUEST_TIMEOUT`, 30 s), however slowly the body trickles: then a
+ * [SocketTimeoutException], which the core reports as `transport` "request timed out after N ms".
  */
 class HttpUrlConnectionTransport
     @JvmOverloads
     constructor(
-        /** Connect timeout (never longer than [requestTimeout]). */
+        /** Longest connect (never longer than the request's timeout). */
         private val connectTimeout: Duration = Duration.ofSeconds(15),
-        /** Read timeout: longest wait for data (never longer than what is left of [requestTimeout]). */
+        /** Longest wait for data (never longer than what is left of the request's timeout). */
         private val readTimeout: Duration = Duration.ofSeconds(60),
-        /** Time the whole exchange may take, until the last byte of the body. */
-        private val requestTimeout: Duration = defaultRequestTimeout(),
     ) : BlockingHttpTransport {
-        init {
-            require(!requestTimeout.isNegative && !requestTimeout.isZero) { "requestTimeout must be positive" }
-        }
-
         override fun send(request: HttpRequest): HttpResponse {
             val started = System.nanoTime()
-            val budget = requestTimeout.toNanos()
+            val budget = TimeUnit.MILLISECONDS.toNanos(request.timeoutMs.coerceAtLeast(1))
             fun leftMillis(): Int {
                 val left = budget - (System.nanoTime() - started)
-                if (left <= 0) throw timedOut()
+                if (left <= 0) throw timedOut(request)
                 return TimeUnit.NANOSECONDS.toMillis(left).coerceIn(1, Int.MAX_VALUE.toLong()).toInt()
             }
             val connection = URI(request.url).toURL().openConnection() as HttpURLConnection
@@ -76,10 +72,10 @@ class HttpUrlConnectionTransport
                 if (connection.contentLengthLong > LIMIT) throw tooLarge()
                 val stream: InputStream? = if (status >= 400) connection.errorStream else connection.inputStream
                 val text = stream?.use { readBounded(it, connection, ::leftMillis) } ?: ""
-                return HttpResponse(status.toUShort(), headers, text)
+                return HttpResponse(status, headers, text)
             } catch (e: IOException) {
                 // A read cut by the watchdog surfaces as a socket error: report the deadline.
-                if (System.nanoTime() - started >= budget) throw timedOut()
+                if (System.nanoTime() - started >= budget) throw timedOut(request)
                 throw e
             } finally {
                 watchdog.cancel(false)
@@ -107,10 +103,10 @@ class HttpUrlConnectionTransport
 
         private fun tooLarge() = IOException("response body exceeds $LIMIT bytes")
 
-        private fun timedOut() = IOException("no complete response within ${requestTimeout.toMillis()} ms")
+        /** The core turns this into its `transport` error "request timed out after N ms". */
+        private fun timedOut(request: HttpRequest) = SocketTimeoutException("no complete response within ${request.timeoutMs} ms")
 
-        override fun toString(): String =
-            "HttpUrlConnectionTransport(connectTimeout=$connectTimeout, readTimeout=$readTimeout, requestTimeout=$requestTimeout)"
+        override fun toString(): String = "HttpUrlConnectionTransport(connectTimeout=$connectTimeout, readTimeout=$readTimeout)"
 
         private companion object {
             /** The core's cap on a response body. */

@@ -21,97 +21,79 @@ import com.cloudmore.mca.ffi.McaBlockingClient as FfiBlockingClient
  * through [BlockingHttpTransport], waits through [McaBlockingRuntime]. Methods throw
  * [McaException] (unchecked). The same method names as [McaClient].
  */
-class McaBlockingClient
+class McaBlockingClient private constructor(
+    options: ClientOptions,
+    private val inner: FfiBlockingClient,
+) : McaClientBase(
+        options,
+        LocalCalls(
+            inner::baseUrl,
+            inner::userAgent,
+            inner::validateStartAttestation,
+            inner::validateAddCspService,
+            inner::normalizeOrganizationId,
+            inner::close,
+        ),
+    ) {
+    /** A client over the core's [options] (checked by the core: `config` errors). */
     @JvmOverloads
     constructor(
-        /** The core's client options (every rule and default is the core's). */
-        val options: ClientOptions,
+        options: ClientOptions,
         transport: BlockingHttpTransport = HttpUrlConnectionTransport(),
         runtime: McaBlockingRuntime = SystemBlockingRuntime,
         listener: McaEventListener? = null,
-    ) : AutoCloseable {
-        private val inner: FfiBlockingClient =
-            mapped {
-                // With the system runtime the core reads the system clock itself: no call back
-                // into the JVM for the time at every step (issue 13).
-                if (runtime === SystemBlockingRuntime) {
-                    FfiBlockingClient.withSystemClock(
-                        options,
-                        BINDING,
-                        BlockingTransportAdapter(transport),
-                        BlockingRuntimeAdapter(runtime),
-                        listener?.let(::ListenerAdapter),
-                    )
-                } else {
-                    FfiBlockingClient(
-                        options,
-                        BINDING,
-                        BlockingTransportAdapter(transport),
-                        BlockingRuntimeAdapter(runtime),
-                        listener?.let(::ListenerAdapter),
-                    )
-                }
+    ) : this(
+        options,
+        mapped {
+            // With the system runtime the core reads the system clock itself: no call back into
+            // the JVM for the time at every step (issue 13).
+            if (runtime === SystemBlockingRuntime) {
+                FfiBlockingClient.withSystemClock(options, BINDING, BlockingTransportAdapter(transport), BlockingRuntimeAdapter(runtime), listener?.let(::ListenerAdapter))
+            } else {
+                FfiBlockingClient(options, BINDING, BlockingTransportAdapter(transport), BlockingRuntimeAdapter(runtime), listener?.let(::ListenerAdapter))
             }
+        },
+    )
 
-        /** The normalised base URL (ends in `/`). */
-        val baseUrl: String get() = inner.baseUrl()
+    /** A valid access token, cached or fetched (password auth only). */
+    fun token(): Token = mapped { inner.token() }
 
-        /** The `User-Agent` sent with every request. */
-        val userAgent: String get() = inner.userAgent()
+    /** Starts a partner attestation (validated first; never retried blindly). */
+    fun startAttestation(
+        organizationId: String,
+        input: StartAttestation,
+    ): AttestationStarted = mapped { inner.startAttestation(organizationId, input) }
 
-        /** Validates and normalises a start body against the clock; sends nothing. */
-        fun validateStartAttestation(input: StartAttestation): StartAttestation = mapped { inner.validateStartAttestation(input) }
+    /** The ongoing attestation, or `null` when there is none (404). */
+    fun getAttestation(organizationId: String): Attestation? = mapped { inner.getAttestation(organizationId) }
 
-        /** Validates and normalises an add-CSP-service body against the clock; sends nothing. */
-        fun validateAddCspService(input: AddCspService): AddCspService = mapped { inner.validateAddCspService(input) }
+    /** Finalizes an accepted attestation. */
+    fun finalizeAttestation(organizationId: String): Unit = mapped { inner.finalizeAttestation(organizationId) }
 
-        /** Normalises an organisation GUID (`invalid` at `/organizationId` otherwise). */
-        fun normalizeOrganizationId(organizationId: String): String = mapped { inner.normalizeOrganizationId(organizationId) }
+    /** The customer's acceptance state. */
+    fun getAcceptance(organizationId: String): Acceptance = mapped { inner.getAcceptance(organizationId) }
 
-        /** A valid access token, cached or fetched (password auth only). */
-        fun token(): Token = mapped { inner.token() }
+    /** Asks for a re-sync of the acceptance state; a sync already running is the value `AlreadyRunning`. */
+    fun refreshAcceptance(organizationId: String): RefreshOutcome = mapped { inner.refreshAcceptance(organizationId) }
 
-        /** Starts a partner attestation (validated first; never retried blindly). */
-        fun startAttestation(
-            organizationId: String,
-            input: StartAttestation,
-        ): AttestationStarted = mapped { inner.startAttestation(organizationId, input) }
+    /** Adds the CSP service; with `partnerAttestation` this is the automatic attestation flow. */
+    fun addCspService(
+        organizationId: String,
+        input: AddCspService,
+    ): CspServiceAdded = mapped { inner.addCspService(organizationId, input) }
 
-        /** The ongoing attestation, or `null` when there is none (404). */
-        fun getAttestation(organizationId: String): Attestation? = mapped { inner.getAttestation(organizationId) }
+    /** Polls until the signer accepted or the link expired. */
+    @JvmOverloads
+    fun waitForSignature(
+        organizationId: String,
+        options: WaitOptions = WaitOptions(),
+    ): WaitOutcome = mapped { inner.waitForSignature(organizationId, options) }
 
-        /** Finalizes an accepted attestation. */
-        fun finalizeAttestation(organizationId: String): Unit = mapped { inner.finalizeAttestation(organizationId) }
-
-        /** The customer's acceptance state. */
-        fun getAcceptance(organizationId: String): Acceptance = mapped { inner.getAcceptance(organizationId) }
-
-        /** Asks for a re-sync of the acceptance state; a sync already running is the value `AlreadyRunning`. */
-        fun refreshAcceptance(organizationId: String): RefreshOutcome = mapped { inner.refreshAcceptance(organizationId) }
-
-        /** Adds the CSP service; with `partnerAttestation` this is the automatic attestation flow. */
-        fun addCspService(
-            organizationId: String,
-            input: AddCspService,
-        ): CspServiceAdded = mapped { inner.addCspService(organizationId, input) }
-
-        /** Polls until the signer accepted or the link expired. */
-        @JvmOverloads
-        fun waitForSignature(
-            organizationId: String,
-            options: WaitOptions = WaitOptions(),
-        ): WaitOutcome = mapped { inner.waitForSignature(organizationId, options) }
-
-        /** Makes sure the customer has accepted the MCA, doing only what is missing. */
-        @JvmOverloads
-        fun ensureAccepted(
-            organizationId: String,
-            input: StartAttestation,
-            options: EnsureAcceptedOptions = EnsureAcceptedOptions(),
-        ): EnsureOutcome = mapped { inner.ensureAccepted(organizationId, input, options) }
-
-        /** Frees the native client. */
-        override fun close() = inner.close()
-
-        override fun toString(): String = "McaBlockingClient($options)"
-    }
+    /** Makes sure the customer has accepted the MCA, doing only what is missing. */
+    @JvmOverloads
+    fun ensureAccepted(
+        organizationId: String,
+        input: StartAttestation,
+        options: EnsureAcceptedOptions = EnsureAcceptedOptions(),
+    ): EnsureOutcome = mapped { inner.ensureAccepted(organizationId, input, options) }
+}

@@ -22,85 +22,77 @@ import com.cloudmore.mca.ffi.McaClient as FfiClient
  * Methods throw [McaException]. Cancelling the calling coroutine cancels the request in flight.
  * Java callers use [McaBlockingClient].
  */
-class McaClient
+class McaClient private constructor(
+    options: ClientOptions,
+    private val inner: FfiClient,
+) : McaClientBase(
+        options,
+        LocalCalls(
+            inner::baseUrl,
+            inner::userAgent,
+            inner::validateStartAttestation,
+            inner::validateAddCspService,
+            inner::normalizeOrganizationId,
+            inner::close,
+        ),
+    ) {
+    /** A client over the core's [options] (checked by the core: `config` errors). */
     @JvmOverloads
     constructor(
-        /** The core's client options (every rule and default is the core's). */
-        val options: ClientOptions,
+        options: ClientOptions,
         transport: HttpTransport = HttpUrlConnectionTransport().asSuspending(),
         runtime: McaRuntime = SystemRuntime,
         listener: McaEventListener? = null,
-    ) : AutoCloseable {
-        private val inner: FfiClient =
-            mapped {
-                // With the system runtime the core reads the system clock itself: no call back
-                // into the JVM for the time at every step (issue 13).
-                if (runtime === SystemRuntime) {
-                    FfiClient.withSystemClock(
-                        options, BINDING, AsyncTransportAdapter(transport), AsyncRuntimeAdapter(runtime), listener?.let(::ListenerAdapter),
-                    )
-                } else {
-                    FfiClient(options, BINDING, AsyncTransportAdapter(transport), AsyncRuntimeAdapter(runtime), listener?.let(::ListenerAdapter))
-                }
+    ) : this(
+        options,
+        mapped {
+            // With the system runtime the core reads the system clock itself: no call back into
+            // the JVM for the time at every step (issue 13).
+            if (runtime === SystemRuntime) {
+                FfiClient.withSystemClock(options, BINDING, AsyncTransportAdapter(transport), AsyncRuntimeAdapter(runtime), listener?.let(::ListenerAdapter))
+            } else {
+                FfiClient(options, BINDING, AsyncTransportAdapter(transport), AsyncRuntimeAdapter(runtime), listener?.let(::ListenerAdapter))
             }
+        },
+    )
 
-        /** The normalised base URL (ends in `/`). */
-        val baseUrl: String get() = inner.baseUrl()
+    /** A valid access token, cached or fetched (password auth only). */
+    suspend fun token(): Token = mappedSuspend { inner.token() }
 
-        /** The `User-Agent` sent with every request. */
-        val userAgent: String get() = inner.userAgent()
+    /** Starts a partner attestation (validated first; never retried blindly). */
+    suspend fun startAttestation(
+        organizationId: String,
+        input: StartAttestation,
+    ): AttestationStarted = mappedSuspend { inner.startAttestation(organizationId, input) }
 
-        /** Validates and normalises a start body against the clock; sends nothing. */
-        fun validateStartAttestation(input: StartAttestation): StartAttestation = mapped { inner.validateStartAttestation(input) }
+    /** The ongoing attestation, or `null` when there is none (404). */
+    suspend fun getAttestation(organizationId: String): Attestation? = mappedSuspend { inner.getAttestation(organizationId) }
 
-        /** Validates and normalises an add-CSP-service body against the clock; sends nothing. */
-        fun validateAddCspService(input: AddCspService): AddCspService = mapped { inner.validateAddCspService(input) }
+    /** Finalizes an accepted attestation. */
+    suspend fun finalizeAttestation(organizationId: String): Unit = mappedSuspend { inner.finalizeAttestation(organizationId) }
 
-        /** Normalises an organisation GUID (`invalid` at `/organizationId` otherwise). */
-        fun normalizeOrganizationId(organizationId: String): String = mapped { inner.normalizeOrganizationId(organizationId) }
+    /** The customer's acceptance state. */
+    suspend fun getAcceptance(organizationId: String): Acceptance = mappedSuspend { inner.getAcceptance(organizationId) }
 
-        /** A valid access token, cached or fetched (password auth only). */
-        suspend fun token(): Token = mappedSuspend { inner.token() }
+    /** Asks for a re-sync of the acceptance state; a sync already running is the value `AlreadyRunning`. */
+    suspend fun refreshAcceptance(organizationId: String): RefreshOutcome = mappedSuspend { inner.refreshAcceptance(organizationId) }
 
-        /** Starts a partner attestation (validated first; never retried blindly). */
-        suspend fun startAttestation(
-            organizationId: String,
-            input: StartAttestation,
-        ): AttestationStarted = mappedSuspend { inner.startAttestation(organizationId, input) }
+    /** Adds the CSP service; with `partnerAttestation` this is the automatic attestation flow. */
+    suspend fun addCspService(
+        organizationId: String,
+        input: AddCspService,
+    ): CspServiceAdded = mappedSuspend { inner.addCspService(organizationId, input) }
 
-        /** The ongoing attestation, or `null` when there is none (404). */
-        suspend fun getAttestation(organizationId: String): Attestation? = mappedSuspend { inner.getAttestation(organizationId) }
+    /** Polls until the signer accepted or the link expired. */
+    suspend fun waitForSignature(
+        organizationId: String,
+        options: WaitOptions = WaitOptions(),
+    ): WaitOutcome = mappedSuspend { inner.waitForSignature(organizationId, options) }
 
-        /** Finalizes an accepted attestation. */
-        suspend fun finalizeAttestation(organizationId: String): Unit = mappedSuspend { inner.finalizeAttestation(organizationId) }
-
-        /** The customer's acceptance state. */
-        suspend fun getAcceptance(organizationId: String): Acceptance = mappedSuspend { inner.getAcceptance(organizationId) }
-
-        /** Asks for a re-sync of the acceptance state; a sync already running is the value `AlreadyRunning`. */
-        suspend fun refreshAcceptance(organizationId: String): RefreshOutcome = mappedSuspend { inner.refreshAcceptance(organizationId) }
-
-        /** Adds the CSP service; with `partnerAttestation` this is the automatic attestation flow. */
-        suspend fun addCspService(
-            organizationId: String,
-            input: AddCspService,
-        ): CspServiceAdded = mappedSuspend { inner.addCspService(organizationId, input) }
-
-        /** Polls until the signer accepted or the link expired. */
-        suspend fun waitForSignature(
-            organizationId: String,
-            options: WaitOptions = WaitOptions(),
-        ): WaitOutcome = mappedSuspend { inner.waitForSignature(organizationId, options) }
-
-        /** Makes sure the customer has accepted the MCA, doing only what is missing. */
-        suspend fun ensureAccepted(
-            organizationId: String,
-            input: StartAttestation,
-            options: EnsureAcceptedOptions = EnsureAcceptedOptions(),
-        ): EnsureOutcome = mappedSuspend { inner.ensureAccepted(organizationId, input, options) }
-
-        /** Frees the native client. */
-        override fun close() = inner.close()
-
-        override fun toString(): String = "McaClient($options)"
-    }
+    /** Makes sure the customer has accepted the MCA, doing only what is missing. */
+    suspend fun ensureAccepted(
+        organizationId: String,
+        input: StartAttestation,
+        options: EnsureAcceptedOptions = EnsureAcceptedOptions(),
+    ): EnsureOutcome = mappedSuspend { inner.ensureAccepted(organizationId, input, options) }
+}

@@ -9,9 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.cloudmore.mca.model.Attestation;
 import com.cloudmore.mca.model.AttestationStarted;
 import com.cloudmore.mca.model.AttestationStatus;
-import com.cloudmore.mca.model.ClientAuth;
 import com.cloudmore.mca.model.ClientOptions;
-import com.cloudmore.mca.model.Credentials;
 import com.cloudmore.mca.model.EnsureAcceptedOptions;
 import com.cloudmore.mca.model.ErrorKind;
 import com.cloudmore.mca.model.EnsureOutcome;
@@ -49,9 +47,11 @@ class JavaInteropTest {
 
     @Test
     void blockingClientFromJava() {
-        Credentials credentials = new Credentials("sandbox", "sandbox", null, null, ClientAuth.BASIC, null);
-        ClientOptions options =
-                new ClientOptions(sandbox.getUrl(), "5d1c0b9e-7f0a-4b8e-9a34-2f1e6c7d8a90", null, credentials, null, null, null, null, null);
+        // Only the required members; the rest take the core's defaults (no default is restated).
+        ClientOptions options = McaOptions.clientOptions(sandbox.getUrl(), "5d1c0b9e-7f0a-4b8e-9a34-2f1e6c7d8a90");
+        options.setCredentials(McaOptions.credentials("sandbox", "sandbox"));
+        assertNull(options.getCredentials().getClientAuth());
+        assertNull(options.getRequestTimeoutMs());
         String org = UUID.randomUUID().toString();
         try (McaBlockingClient client = new McaBlockingClient(options)) {
             assertNull(client.getAttestation(org));

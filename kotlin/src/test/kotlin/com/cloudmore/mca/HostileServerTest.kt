@@ -2,7 +2,12 @@ package com.cloudmore.mca
 
 import com.cloudmore.mca.ffi.defaultRequestTimeout
 import com.cloudmore.mca.ffi.maxResponseBytes
+import com.cloudmore.mca.model.ClientOptions
 import java.io.File
+import java.io.IOException
+import java.net.InetAddress
+import java.net.ServerSocket
+import java.net.Socket
 import java.time.Duration
 import java.util.concurrent.atomic.AtomicBoolean
 import java.util.concurrent.atomic.AtomicLong
@@ -46,10 +51,9 @@ class HostileServerTest {
         sandbox.admin("/_sandbox/reset")
     }
 
-    private fun client(mode: String, requestTimeout: Duration = defaultRequestTimeout()): Api {
-        val transport = HttpUrlConnectionTransport(requestTimeout = requestTimeout)
-        return api(mode, sandboxAuth().options(sandbox.url), transport)
-    }
+    /** A client over the default transport; [requestTimeoutMs] is the core's option (null: default). */
+    private fun client(mode: String, requestTimeoutMs: Long? = null): Api =
+        api(mode, sandboxAuth().options(sandbox.url).copy(requestTimeoutMs = requestTimeoutMs), HttpUrlConnectionTransport())
 
     private fun fault(spec: JSONObject) {
         sandbox.admin("/_sandbox/faults", spec)
@@ -144,7 +148,10 @@ class HostileServerTest {
         val org = newOrg()
         fault(JSONObject().put("op", "get_acceptance").put("org", org).put("fault", "stall").put("delayMs", 60_000).put("count", 10))
         val started = System.nanoTime()
-        client(mode, Duration.ofSeconds(1)).use { c -> assertTransport(expectMca { runBlocking { c.getAcceptance(org) } }) }
+        client(mode, 1000).use { c ->
+            val e = assertTransport(expectMca { runBlocking { c.getAcceptance(org) } })
+            assertTrue(e.toString().contains("request timed out after 1000 ms"), e.toString())
+        }
         assertTrue(Duration.ofNanos(System.nanoTime() - started) < Duration.ofSeconds(30))
     }
 
@@ -154,16 +161,65 @@ class HostileServerTest {
         val org = newOrg()
         fault(JSONObject().put("op", "get_acceptance").put("org", org).put("fault", "slowbody").put("delayMs", 60_000).put("count", 10))
         val started = System.nanoTime()
-        client(mode, Duration.ofSeconds(1)).use { c ->
+        client(mode, 1000).use { c ->
             val e = assertTransport(expectMca { runBlocking { c.getAcceptance(org) } })
-            assertTrue(e.toString().contains("no complete response within 1000 ms"), e.toString())
+            assertTrue(e.toString().contains("request timed out after 1000 ms"), e.toString())
         }
         assertTrue(Duration.ofNanos(System.nanoTime() - started) < Duration.ofSeconds(30))
     }
 
     @Test
     fun default_timeout_and_cap_come_from_the_core() {
-        assertTrue(HttpUrlConnectionTransport().toString().contains("requestTimeout=${defaultRequestTimeout()}"))
+        // Without the option, every request carries the core's default timeout.
+        val seen = mutableListOf<Long>()
+        val recording = BlockingHttpTransport { r -> seen += r.timeoutMs; HttpUrlConnectionTransport().send(r) }
+        api(BLOCKING, sandboxAuth().options(sandbox.url), recording).use { c -> runBlocking { c.getAcceptance(newOrg()) } }
+        assertTrue(seen.isNotEmpty() && seen.all { it == defaultRequestTimeout().toMillis() }, "$seen")
         assertEquals(4L * 1024 * 1024, maxResponseBytes())
+    }
+
+    /**
+     * The request's timeout (the core's `requestTimeoutMs`) bounds the default transport: a server
+     * that accepts the connection and never answers is the core's `transport` error "request timed
+     * out after N ms", with the generated core error as the cause. Same name as the npm test.
+     */
+    @ParameterizedTest(name = "{displayName} [{0}]")
+    @ValueSource(strings = [SUSPEND, BLOCKING])
+    fun request_timeout_is_transport_with_a_cause(mode: String) = runBlocking {
+        ServerSocket(0, 50, InetAddress.getLoopbackAddress()).use { silent ->
+            val accepted = mutableListOf<Socket>()
+            val acceptor =
+                Thread {
+                    try {
+                        while (true) {
+                            val socket = silent.accept()
+                            synchronized(accepted) { accepted += socket }
+                        }
+                    } catch (_: IOException) {
+                        // closed at the end of the test
+                    }
+                }.apply {
+                    isDaemon = true
+                    start()
+                }
+            val options =
+                ClientOptions(
+                    baseUrl = "http://127.0.0.1:${silent.localPort}",
+                    resellerId = RESELLER,
+                    token = "t",
+                    requestTimeoutMs = 300,
+                    retryMaxAttempts = 1,
+                )
+            val started = System.nanoTime()
+            api(mode, options, HttpUrlConnectionTransport()).use { c ->
+                val e = assertTransport(expectMca { runBlocking { c.getAcceptance(newOrg()) } })
+                assertTrue(e.message!!.contains("request timed out after 300 ms"), e.toString())
+                assertTrue(e.cause != null, "the generated core error is the cause")
+            }
+            assertTrue(Duration.ofNanos(System.nanoTime() - started) < Duration.ofSeconds(10))
+            silent.close()
+            acceptor.join(5_000)
+            synchronized(accepted) { accepted.forEach { it.close() } }
+        }
     }
 }

@@ -324,7 +324,7 @@ class SandboxScenariosTest {
         }
 
         fun response(r: JdkResponse<String>) =
-            HttpResponse(r.statusCode().toUShort(), r.headers().map().flatMap { (k, vs) -> vs.map { Header(k, it) } }, r.body())
+            HttpResponse(r.statusCode(), r.headers().map().flatMap { (k, vs) -> vs.map { Header(k, it) } }, r.body())
 
         override suspend fun send(request: HttpRequest): HttpResponse = response(http.sendAsync(request(request), JdkResponse.BodyHandlers.ofString()).await())
 

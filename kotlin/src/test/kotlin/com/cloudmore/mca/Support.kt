@@ -248,10 +248,6 @@ fun toJson(value: Any?, omitNulls: Boolean = false): Any? =
         null, Unit -> JSONObject.NULL
         is String, is Boolean, is Instant -> value
         is Int, is Long -> value
-        is Short -> value.toInt() and 0xFFFF
-        is UShort -> value.toInt()
-        is UInt -> value.toLong()
-        is ULong -> value.toLong()
         is Duration -> value.toMillis()
         is Enum<*> -> value.name.lowercase()
         is List<*> -> JSONArray().also { a -> value.forEach { a.put(toJson(it, omitNulls)) } }

@@ -61,7 +61,7 @@ class VectorsTest {
 
     private fun response(j: JSONObject): HttpResponse {
         val headers = j.optJSONObject("headers")?.let { h -> h.keySet().map { Header(it, h.get(it).toString()) } } ?: emptyList()
-        return HttpResponse(j.getInt("status").toUShort(), headers, j.optString("body", ""))
+        return HttpResponse(j.getInt("status"), headers, j.optString("body", ""))
     }
 
     private fun config(j: JSONObject?, auth: TestAuth): ClientOptions =
