@@ -100,28 +100,27 @@ impl Timestamp {
         std::time::SystemTime::from(self.0)
     }
 
-    /// RFC 3339 in UTC with `Z`, fraction digits only as needed. Never a number: every
-    /// `Timestamp` lies in the years RFC 3339 can write.
+    /// RFC 3339 in UTC with `Z`, fraction digits only as needed (trailing zeros dropped, no
+    /// fraction for a whole second). Written by hand rather than with `time`'s formatter, which
+    /// would add its formatting code to the wasm; every `Timestamp` is UTC in years 0001–9999.
     pub fn to_rfc3339(&self) -> String {
-        self.0
-            .format(&Rfc3339)
-            .unwrap_or_else(|_| self.fallback_rfc3339())
-    }
-
-    /// The same text without the `time` formatter (unreachable in practice: the type's range is
-    /// exactly what RFC 3339 can write).
-    fn fallback_rfc3339(&self) -> String {
         let t = self.0;
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:09}Z",
+        let mut text = format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
             t.year().clamp(0, 9999),
             u8::from(t.month()),
             t.day(),
             t.hour(),
             t.minute(),
             t.second(),
-            t.nanosecond()
-        )
+        );
+        let nanos = t.nanosecond();
+        if nanos != 0 {
+            text.push('.');
+            text.push_str(format!("{nanos:09}").trim_end_matches('0'));
+        }
+        text.push('Z');
+        text
     }
 
     /// This instant plus `d` (saturating at [`Timestamp::MAX`]).
@@ -284,5 +283,35 @@ mod tests {
     fn millis_round_trip() {
         let t = Timestamp::parse("2026-11-25T14:37:36.5Z").unwrap();
         assert_eq!(Timestamp::from_unix_millis(t.unix_millis()).unwrap(), t);
+    }
+
+    #[test]
+    fn hand_written_rfc3339_matches_the_time_formatter() {
+        // Deterministic sweep over the whole range, plus whole seconds and 1–9 fraction digits.
+        let mut nanos = MIN_NANOS;
+        let step = (MAX_NANOS - MIN_NANOS) / 4999 + 7_654_321;
+        let mut checked = 0;
+        while nanos <= MAX_NANOS {
+            for n in [
+                nanos,
+                nanos - nanos.rem_euclid(1_000_000_000),
+                nanos - nanos.rem_euclid(1_000),
+            ] {
+                let Some(t) = Timestamp::from_nanos(n) else {
+                    continue;
+                };
+                assert_eq!(t.to_rfc3339(), t.0.format(&Rfc3339).unwrap(), "{n}");
+                checked += 1;
+            }
+            nanos += step;
+        }
+        assert!(checked > 10_000);
+        for t in [
+            Timestamp::MIN,
+            Timestamp::MAX,
+            Timestamp::parse("2026-01-02T03:04:05.1Z").unwrap(),
+        ] {
+            assert_eq!(t.to_rfc3339(), t.0.format(&Rfc3339).unwrap());
+        }
     }
 }
