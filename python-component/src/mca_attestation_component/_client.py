@@ -71,6 +71,8 @@ class _Call:
             return await value
 
         self.pending = asyncio.run_coroutine_threadsafe(run(), self.loop)
+        if self.cancelled:  # cancelled while the future was being made (`cancel` saw no pending)
+            self.pending.cancel()
         try:
             return self.pending.result()
         finally:
