@@ -46,4 +46,6 @@ if [ -d "$here/python" ]; then
   "$venv/bin/python" -c 'import wasmtime' 2>/dev/null || timeout 600 "$venv/bin/pip" install -q 'wasmtime>=50,<51'
   (cd "$here/python" && "$venv/bin/python" -m unittest -v 2>&1)
 fi
+step "the pure-Python package on this component (python-component/test.sh: wheel, fresh venv, vectors, scenarios)"
+bash "$root/python-component/test.sh"
 step "done"
