@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks of issue 13 in one command: builds what they need (release sandbox and CLI, the
-# release wasm npm package, the Python wheel in a bench venv with pydantic + httpx, the Kotlin jar),
+# release wasm npm package, the Python wheel in a bench venv with pydantic + httpx, the Kotlin jar, the
+# WebAssembly component with its Rust, Node and Python hosts),
 # runs every figure with its baseline in the same run and writes bench/RESULTS.md (see bench/README.md).
 #   bash bench/run.sh            full run (~7 min on 2 busy cores), writes bench/RESULTS.md
 #   bash bench/run.sh --quick    every benchmark with tiny counts (tests/run.sh); writes
@@ -73,6 +74,11 @@ MCA_BUILD_ONLY=1 MCA_SKIP_ANDROID_CHECK=1 bash "$root/kotlin/test.sh" >&2
 kt_cp="$here/kotlin/target/classes:$root/kotlin/target/mca-attestation-0.1.0.jar:$(cat "$here/kotlin/target/bench.classpath")"
 kt() { java -Xss4m -cp "$kt_cp" BenchKt "$@"; }
 
+step "build: the component (bindings-component/test.sh with MCA_BUILD_ONLY=1: guest, component, Rust host binaries, jco) + python-component wheel into $venv"
+MCA_BUILD_ONLY=1 bash "$root/bindings-component/test.sh" >&2
+MCA_BUILD_ONLY=1 MCA_PY_VENV="$venv" bash "$root/python-component/test.sh" >&2
+component="$target/component/mca_attestation.wasm"
+
 # ---------------------------------------------------------------------------------------------
 step "sandbox (release) on a free loopback port"
 start_server "$sandbox_bin" --port 0 --sync-seconds 1
@@ -92,6 +98,19 @@ raw, gz = int(sys.argv[1]), int(sys.argv[2])
 print(json.dumps({"id": "wasm_gzip", "figure": "wasm, gzip -9", "unit": "KiB", "sdk": [gz / 1024], "base_name": "—",
                   "extra": f"({raw / 1024:.1f} KiB raw; {gz} / {raw} bytes)", "budget": "≤ 80 KB"}))
 PY
+
+step "component: size, instantiate and the same op in Rust wasmtime, Node jco, Python wasmtime-py (next to wasm-bindgen and uniffi)"
+craw=$(wc -c <"$component"); cgz=$(gzip -9c "$component" | wc -c)
+python3 - "$craw" "$cgz" "$raw" "$gz" <<'PY' | tee -a "$records"
+import json, sys
+craw, cgz, raw, gz = (int(a) for a in sys.argv[1:5])
+print(json.dumps({"id": "component_gzip", "figure": "component (bindings-component), gzip -9", "unit": "KiB", "sdk": [cgz / 1024],
+                  "base": [gz / 1024], "base_name": "wasm-bindgen wasm (npm)",
+                  "extra": f"({craw / 1024:.1f} KiB raw; {cgz} / {craw} bytes)"}))
+PY
+record env MCA_COMPONENT="$component" "$target/debug/component-bench" "$here/fixtures.json" "${q[@]}"
+record node "$here/js/component.mjs" "${q[@]}"
+record "$venv/bin/python" "$here/py/component.py" "${q[@]}"
 
 step "Rust core: criterion (bench/rust/benches/core.rs)"
 rm -rf "$target/criterion"

@@ -5,7 +5,8 @@
 # one dependency (wasmtime from PyPI) into a fresh venv and runs the tests there: every case of
 # tests/vectors, the sandbox scenarios (manual flow, ensure with the signer signing, invalid input
 # sends nothing; Client and AsyncClient), the public names against the uniffi package's.
-# Usage: bash python-component/test.sh   (MCA_COMPONENT, MCA_SANDBOX_BIN override the inputs)
+# Usage: bash python-component/test.sh   (MCA_COMPONENT, MCA_SANDBOX_BIN override the inputs;
+#        MCA_BUILD_ONLY=1 MCA_PY_VENV=DIR: build the wheel and install it into DIR, no tests)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
@@ -16,7 +17,6 @@ out="$CARGO_TARGET_DIR/python-component"
 start=$(date +%s)
 step() { printf -- '-- python-component: %s (%ss)\n' "$*" "$(( $(date +%s) - start ))"; }
 [ -f "$wasm" ] || { echo "python-component: no component at $wasm (run bash bindings-component/test.sh first)" >&2; exit 1; }
-[ -x "$MCA_SANDBOX_BIN" ] || (cd "$root" && cargo build -q -p mca-sandbox)
 
 step "build the wheel"
 build="$out/build-venv"
@@ -32,6 +32,17 @@ case "$(basename "${whl[0]}")" in
   *) echo "python-component: wheel is not py3-none-any: ${whl[0]}" >&2; exit 1;;
 esac
 
+if [ "${MCA_BUILD_ONLY:-0}" = 1 ]; then
+  # bench/run.sh: install the wheel into MCA_PY_VENV (next to the uniffi wheel); no tests.
+  : "${MCA_PY_VENV:?MCA_BUILD_ONLY=1 needs MCA_PY_VENV}"
+  "$MCA_PY_VENV/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps "${whl[0]}"
+  "$MCA_PY_VENV/bin/python" -c 'import wasmtime' 2>/dev/null \
+    || timeout 600 "$MCA_PY_VENV/bin/pip" install -q --disable-pip-version-check 'wasmtime>=50,<51'
+  step "installed into $MCA_PY_VENV (MCA_BUILD_ONLY=1: no tests)"
+  exit 0
+fi
+
+[ -x "$MCA_SANDBOX_BIN" ] || (cd "$root" && cargo build -q -p mca-sandbox)
 step "install into a fresh venv (wasmtime from PyPI)"
 venv="$out/fresh-venv"
 rm -rf "$venv"
