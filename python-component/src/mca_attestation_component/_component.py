@@ -52,6 +52,8 @@ class Loaded:
     """The compiled component, its types and its function signatures."""
 
     def __init__(self, path: pathlib.Path = WASM) -> None:
+        if not path.is_file():
+            raise ImportError(f"the component {path} is missing: a source checkout gets it from python-component/test.sh")
         self.engine = Engine()
         self.component = Component.from_file(self.engine, str(path))
         ty = self.component.type

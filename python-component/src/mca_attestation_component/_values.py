@@ -337,7 +337,7 @@ class Types:
             if tagged:
                 return raw.tag, raw.payload
             for n, _, classes in cases:
-                if isinstance(raw, classes) and not (classes == (object,) and raw is not None):
+                if isinstance(raw, classes):  # untagged: the cases' classes do not overlap
                     return n, raw
             raise TypeError(f"no case of {signature(ty)} holds {raw!r}")
 
