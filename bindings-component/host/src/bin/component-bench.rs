@@ -18,7 +18,11 @@ struct Memory {
 
 impl Host for Memory {
     fn send(&mut self, r: wit::HttpRequest) -> Result<wit::HttpResponse, wit::SendError> {
-        let body = if r.method == "POST" { &self.start } else { &self.attestation };
+        let body = if r.method == "POST" {
+            &self.start
+        } else {
+            &self.attestation
+        };
         Ok(wit::HttpResponse {
             status: 200,
             headers: vec![wit::Header {
@@ -87,12 +91,19 @@ fn main() -> Result<()> {
     };
     let mut op = || -> Result<()> {
         let (api, store) = inst.api();
-        let started = api.client().call_start_attestation(&mut *store, client, &org, &input)?;
-        let got = api.client().call_get_attestation(&mut *store, client, &org)?;
+        let started = api
+            .client()
+            .call_start_attestation(&mut *store, client, &org, &input)?;
+        let got = api
+            .client()
+            .call_get_attestation(&mut *store, client, &org)?;
         match (started, got) {
             (Ok(s), Ok(Some(a)))
                 if !s.attestation_id.is_empty()
-                    && a.status == wit::AttestationStatus::PendingAgreementAcceptance => Ok(()),
+                    && a.status == wit::AttestationStatus::PendingAgreementAcceptance =>
+            {
+                Ok(())
+            }
             _ => bail!("bad parse"),
         }
     };
@@ -107,7 +118,10 @@ fn main() -> Result<()> {
         }
         us.push(t.elapsed().as_secs_f64() * 1e6 / f64::from(iters));
     }
-    eprintln!("component-bench: one op {:.1} µs (median)", median(us.clone()));
+    eprintln!(
+        "component-bench: one op {:.1} µs (median)",
+        median(us.clone())
+    );
     println!(
         "{}",
         j!({"id": "component_one_op_rust", "figure": "component, the same op (validate start input + build request + parse GET attestation), Rust wasmtime 48, no network", "unit": "µs",
