@@ -20,7 +20,7 @@ const memoryHost = () => ({
     return { status: 200, headers: [{ name: 'Content-Type', value: 'application/json' }], body };
   },
   sleep() {},
-  now: () => 1764072000000n,
+  now: () => BigInt(Date.now()),
   event() {},
 });
 
