@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The benchmarks of issue 13 in one command: builds what they need (release sandbox and CLI, the
-# release wasm npm package, the Python wheel in a bench venv with pydantic + httpx, the Kotlin jar),
+# release wasm npm package, the Python wheel in a bench venv with pydantic + httpx, the Kotlin jar, the
+# WebAssembly component with its Rust, Node and Python hosts),
 # runs every figure with its baseline in the same run and writes bench/RESULTS.md (see bench/README.md).
 #   bash bench/run.sh            full run (~7 min on 2 busy cores), writes bench/RESULTS.md
 #   bash bench/run.sh --quick    every benchmark with tiny counts (tests/run.sh); writes
 #                                target/bench/RESULTS-quick.md; fails if any benchmark fails
-#   bash bench/run.sh --only js  only the named parts (comma-separated: js, py, kt, rust — rust is
-#                                criterion, the sandbox throughput and `mca report`), building only
+#   bash bench/run.sh --only js  only the named parts (comma-separated: js, py, kt, rust, comp — rust is
+#                                criterion, the sandbox throughput and `mca report`; comp the component), building only
 #                                what they need; writes target/bench/RESULTS-<parts>.md (with
 #                                --quick too). The loopback sandbox is built and started for any part.
 # Honours CARGO_TARGET_DIR (default: target/) and MCA_BENCH_VENV (default: target/bench-venv);
@@ -19,8 +20,8 @@ only=""
 while (( $# )); do
   case "$1" in
     --quick) quick=1 ;;
-    --only) only="${2:?--only needs a list: js,py,kt,rust}"; shift ;;
-    *) echo "usage: bench/run.sh [--quick] [--only js,py,kt,rust]" >&2; exit 2 ;;
+    --only) only="${2:?--only needs a list: js,py,kt,rust,comp}"; shift ;;
+    *) echo "usage: bench/run.sh [--quick] [--only js,py,kt,rust,comp]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -76,12 +77,12 @@ fi
 sandbox_bin="$target/release/mca-sandbox"
 mca_bin="$target/release/mca"
 
-if want js; then
+if want js || want comp; then  # comp compares with the npm wasm
 step "build: npm package (release wasm; npm/test.sh with MCA_BUILD_ONLY=1)"
 MCA_BUILD_ONLY=1 bash "$root/npm/test.sh" >&2
 fi
 
-if want py; then
+if want py || want comp; then  # comp compares with the uniffi wheel
 if [[ "${MCA_BENCH_NO_WHEEL:-0}" == 1 ]]; then
 step "Python: the wheel already in $venv (MCA_BENCH_NO_WHEEL=1: comparing builds)"
 else
@@ -101,6 +102,13 @@ MCA_BUILD_ONLY=1 MCA_SKIP_ANDROID_CHECK=1 bash "$root/kotlin/test.sh" >&2
 kt_cp="$here/kotlin/target/classes:$root/kotlin/target/mca-attestation-0.1.0.jar:$(cat "$here/kotlin/target/bench.classpath")"
 fi
 kt() { java -Xss4m -cp "$kt_cp" BenchKt "$@"; }
+
+if want comp; then
+step "build: the component (bindings-component/test.sh with MCA_BUILD_ONLY=1: guest, component, Rust host binaries, jco) + python-component wheel into $venv"
+MCA_BUILD_ONLY=1 bash "$root/bindings-component/test.sh" >&2
+MCA_BUILD_ONLY=1 MCA_PY_VENV="$venv" bash "$root/python-component/test.sh" >&2
+component="$target/component/mca_attestation.wasm"
+fi
 
 # ---------------------------------------------------------------------------------------------
 step "sandbox (release) on a free loopback port"
@@ -122,6 +130,26 @@ raw, gz = int(sys.argv[1]), int(sys.argv[2])
 print(json.dumps({"id": "wasm_gzip", "figure": "wasm, gzip -9", "unit": "KiB", "sdk": [gz / 1024], "base_name": "—",
                   "extra": f"({raw / 1024:.1f} KiB raw; {gz} / {raw} bytes)", "budget": "≤ 80 KB"}))
 PY
+fi
+
+if want comp; then
+step "component: size, instantiate and the same op in Rust wasmtime, Node jco, Python wasmtime-py (next to wasm-bindgen and uniffi)"
+craw=$(wc -c <"$component"); cgz=$(gzip -9c "$component" | wc -c)
+npm_wasm="$root/npm/dist/mca_attestation_wasm_bg.wasm"
+nraw=0; ngz=0
+[[ -f "$npm_wasm" ]] && { nraw=$(wc -c <"$npm_wasm"); ngz=$(gzip -9c "$npm_wasm" | wc -c); }
+python3 - "$craw" "$cgz" "$nraw" "$ngz" <<'PY' | tee -a "$records"
+import json, sys
+craw, cgz, raw, gz = (int(a) for a in sys.argv[1:5])
+rec = {"id": "component_gzip", "figure": "component (bindings-component), gzip -9", "unit": "KiB", "sdk": [cgz / 1024],
+       "base_name": "wasm-bindgen wasm (npm)", "extra": f"({craw / 1024:.1f} KiB raw; {cgz} / {craw} bytes)"}
+if gz:
+    rec["base"] = [gz / 1024]
+print(json.dumps(rec))
+PY
+record env MCA_COMPONENT="$component" "$target/debug/component-bench" "$here/fixtures.json" "${q[@]}"
+record node "$here/js/component.mjs" "${q[@]}"
+record "$venv/bin/python" "$here/py/component.py" "${q[@]}"
 fi
 
 if want rust; then

@@ -3,7 +3,7 @@
 # turns it into a component (wit-component, as `wasm-tools component new`), then runs the vectors
 # and the sandbox scenarios in three hosts: Rust (wasmtime), Node (jco transpile) and Python
 # (wasmtime from PyPI). Idempotent: installs only what is missing. Sizes and instantiate times are
-# printed. Usage: bash bindings-component/test.sh
+# printed. Usage: bash bindings-component/test.sh  (MCA_BUILD_ONLY=1: build only, for bench/run.sh)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
@@ -24,6 +24,14 @@ mkdir -p "$out"
   "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/mca_attestation_component.wasm" "$MCA_COMPONENT"
 raw=$(stat -c %s "$MCA_COMPONENT"); gz=$(gzip -9 -c "$MCA_COMPONENT" | wc -c)
 echo "component size: $raw bytes raw, $gz bytes gzip -9"
+
+if [ "${MCA_BUILD_ONLY:-0}" = 1 ]; then
+  # bench/run.sh: the component, the Rust host's binaries (built above) and the jco output; no tests.
+  (cd "$here/node" && { [ -x node_modules/.bin/jco ] || timeout 600 npm install --no-audit --no-fund; } \
+    && rm -rf gen && node_modules/.bin/jco transpile "$MCA_COMPONENT" -o gen --name mca_attestation --instantiation sync --no-nodejs-compat -q)
+  step "built (MCA_BUILD_ONLY=1: no tests)"
+  exit 0
+fi
 
 step "rust host (wasmtime): lint, vectors, sandbox scenarios, imports"
 (cd "$here" && cargo fmt --all -- --check \
@@ -46,4 +54,6 @@ if [ -d "$here/python" ]; then
   "$venv/bin/python" -c 'import wasmtime' 2>/dev/null || timeout 600 "$venv/bin/pip" install -q 'wasmtime>=50,<51'
   (cd "$here/python" && "$venv/bin/python" -m unittest -v 2>&1)
 fi
+step "the pure-Python package on this component (python-component/test.sh: wheel, fresh venv, vectors, scenarios)"
+bash "$root/python-component/test.sh"
 step "done"
