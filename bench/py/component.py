@@ -61,7 +61,7 @@ def start_input(m: Any) -> Any:
 
 def comp_client() -> Any:
     return comp.Client(comp.ClientOptions(base_url=FX["baseUrl"], reseller_id=FX["resellerId"],
-                                          auth=comp.Auth.BEARER(FX["token"])), transport=CompMemory())
+                                          token=FX["token"]), transport=CompMemory())
 
 
 def uni_client() -> Any:

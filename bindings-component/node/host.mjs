@@ -100,21 +100,20 @@ export function cspIn(v = {}) {
   };
 }
 
+/** Client options from a vector's `config` and `auth` (`token` and/or `credentials`, passed as they
+ * are: the core decides); no `auth`: the bearer token `vector-token`. */
 export function clientOptions(config = {}, auth) {
   config = config ?? {};
-  let a = { tag: 'bearer', val: 'vector-token' };
-  if (auth?.credentials) {
-    const c = auth.credentials;
-    a = { tag: 'password', val: { username: str(c.username), password: str(c.password), clientId: opt(c.clientId),
-      clientSecret: opt(c.clientSecret), clientAuth: c.clientAuth === 'body' ? 'body' : 'basic', scope: opt(c.scope) } };
-  } else if (auth?.token) {
-    a = { tag: 'bearer', val: auth.token };
-  }
+  const c = auth ? auth.credentials : undefined;
+  const big = (v) => (v === undefined || v === null ? undefined : BigInt(v));
   return {
     baseUrl: config.baseUrl ?? 'https://api.example.test/',
     resellerId: config.resellerId ?? '11111111-1111-4111-8111-111111111111',
-    auth: a, tokenUrl: opt(config.tokenUrl), userAgent: opt(config.userAgentExtra),
-    correlationId: opt(config.correlationId), requestTimeoutMs: undefined,
+    token: auth ? opt(auth.token) : 'vector-token',
+    credentials: c ? { username: str(c.username), password: str(c.password), clientId: opt(c.clientId),
+      clientSecret: opt(c.clientSecret), clientAuth: opt(c.clientAuth), scope: opt(c.scope) } : undefined,
+    tokenUrl: opt(config.tokenUrl), userAgent: opt(config.userAgentExtra), correlationId: opt(config.correlationId),
+    requestTimeoutMs: big(config.requestTimeoutMs), retryMaxAttempts: typeof config.retryMaxAttempts === 'number' ? config.retryMaxAttempts : undefined,
   };
 }
 

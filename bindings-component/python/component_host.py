@@ -222,20 +222,21 @@ def csp_in(v: Any) -> Record:
 
 
 def client_options(config: Optional[Dict[str, Any]] = None, auth: Optional[Dict[str, Any]] = None) -> Record:
+    """Client options from a vector's ``config`` and ``auth`` (``token`` and/or ``credentials``, passed
+    as they are: the core decides); no ``auth``: the bearer token ``vector-token``."""
     config = config or {}
-    a: Any = "vector-token"  # `auth` is an untagged variant here: a str is `bearer`
-    if auth and "credentials" in auth:
-        c = auth["credentials"]
-        a = rec(username=_s(c.get("username")), password=_s(c.get("password")),
-                client_id=_o(c.get("clientId")), client_secret=_o(c.get("clientSecret")),
-                client_auth="body" if c.get("clientAuth") == "body" else "basic", scope=_o(c.get("scope")))
-    elif auth and "token" in auth:
-        a = auth["token"]
+    c = auth.get("credentials") if auth else None
+    n = config.get("retryMaxAttempts")
     return rec(
         base_url=config.get("baseUrl", "https://api.example.test/"),
         reseller_id=config.get("resellerId", "11111111-1111-4111-8111-111111111111"),
-        auth=a, token_url=_o(config.get("tokenUrl")), user_agent=_o(config.get("userAgentExtra")),
-        correlation_id=_o(config.get("correlationId")), request_timeout_ms=None,
+        token=_o(auth.get("token")) if auth else "vector-token",
+        credentials=rec(username=_s(c.get("username")), password=_s(c.get("password")),
+                        client_id=_o(c.get("clientId")), client_secret=_o(c.get("clientSecret")),
+                        client_auth=_o(c.get("clientAuth")), scope=_o(c.get("scope"))) if isinstance(c, dict) else None,
+        token_url=_o(config.get("tokenUrl")), user_agent=_o(config.get("userAgentExtra")),
+        correlation_id=_o(config.get("correlationId")), request_timeout_ms=config.get("requestTimeoutMs"),
+        retry_max_attempts=n if isinstance(n, int) else None,
     )
 
 

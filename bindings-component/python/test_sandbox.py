@@ -16,7 +16,8 @@ from typing import Any
 import component_host as ch
 
 RUNTIME = ch.Runtime()
-FAST = ch.rec(initial_interval_ms=20, max_interval_ms=100, deadline_ms=20_000, jitter_seed=None)
+TIMING = dict(poll_interval_ms=20, max_poll_interval_ms=100, deadline_ms=20_000, jitter_seed=None)
+FAST = ch.rec(**TIMING)
 
 
 def body() -> Any:
@@ -93,11 +94,11 @@ class Sandbox(unittest.TestCase):
     def test_ensure_with_the_signer_signing(self) -> None:
         org = str(uuid.uuid4())
         host, client = self.open()
-        first = client.ensure_accepted(org, body(), ch.rec(wait=False, confirm_attempts=None, poll=FAST))
+        first = client.ensure_accepted(org, body(), ch.rec(wait=False, confirm_attempts=None, **TIMING))
         self.assertEqual(first.status, "pending")
         self.assertEqual([ch.event_type(e) for e in host.events], ["acceptance_checked", "attestation_started"])
         self.admin("POST", f"/_sandbox/orgs/{org}/sign")
-        done = ch.to_json(client.ensure_accepted(org, body(), ch.rec(wait=True, confirm_attempts=None, poll=FAST)))
+        done = ch.to_json(client.ensure_accepted(org, body(), ch.rec(wait=True, confirm_attempts=None, **TIMING)))
         self.assertEqual(done["status"], "accepted")
         self.assertEqual(done["evidence"]["attestationId"], ch.get(first, "attestation_id"))
         self.assertEqual(self.admin("GET", f"/_sandbox/orgs/{org}/requests")["start_attestation"], 1)

@@ -57,26 +57,27 @@ def csp_input(v: Any) -> Any:
     )
 
 
-def auth(a: Optional[Dict[str, Any]]) -> Any:
-    if a and "credentials" in a:
-        c = a["credentials"]
-        return mca.Auth.PASSWORD(mca.Credentials(
-            username=_s(c.get("username")), password=_s(c.get("password")), client_id=_o(c.get("clientId")),
-            client_secret=_o(c.get("clientSecret")),
-            client_auth=mca.ClientAuth.BODY if c.get("clientAuth") == "body" else mca.ClientAuth.BASIC,
-            scope=_o(c.get("scope"))))
-    if a and "token" in a:
-        return mca.Auth.BEARER(a["token"])
-    return mca.Auth.BEARER("vector-token")
+def credentials(c: Any) -> Any:
+    if not isinstance(c, dict):
+        return None
+    client_auth = {"body": mca.ClientAuth.BODY, "basic": mca.ClientAuth.BASIC}.get(c.get("clientAuth"))
+    return mca.Credentials(
+        username=_s(c.get("username")), password=_s(c.get("password")), client_id=_o(c.get("clientId")),
+        client_secret=_o(c.get("clientSecret")), client_auth=client_auth, scope=_o(c.get("scope")))
 
 
 def options(config: Optional[Dict[str, Any]] = None, a: Optional[Dict[str, Any]] = None) -> Any:
+    """Client options from a vector's ``config`` and ``auth`` (``token`` and/or ``credentials``, as
+    they are: the core decides); no ``auth``: the bearer token ``vector-token``."""
     config = config or {}
+    n = config.get("retryMaxAttempts")
     return mca.ClientOptions(
         base_url=config.get("baseUrl", "https://api.example.test/"),
         reseller_id=config.get("resellerId", "11111111-1111-4111-8111-111111111111"),
-        auth=auth(a), token_url=_o(config.get("tokenUrl")), user_agent=_o(config.get("userAgentExtra")),
+        token=_o(a.get("token")) if a else "vector-token", credentials=credentials(a.get("credentials")) if a else None,
+        token_url=_o(config.get("tokenUrl")), user_agent=_o(config.get("userAgentExtra")),
         correlation_id=_o(config.get("correlationId")), request_timeout_ms=config.get("requestTimeoutMs"),
+        retry_max_attempts=n if isinstance(n, int) else None,
     )
 
 

@@ -16,7 +16,8 @@ import mca_attestation_component as mca
 from support import ROOT, event_type
 
 RESELLER = "11111111-1111-4111-8111-111111111111"
-FAST = mca.WaitOptions(initial_interval_ms=20, max_interval_ms=100, deadline_ms=20_000)
+TIMING = dict(poll_interval_ms=20, max_poll_interval_ms=100, deadline_ms=20_000)
+FAST = mca.WaitOptions(**TIMING)
 
 
 def body() -> Any:
@@ -66,8 +67,8 @@ class Sandbox(unittest.TestCase):
         return json.loads(text) if text.strip() else None
 
     def options(self) -> Any:
-        return mca.ClientOptions(base_url=self.url, reseller_id=RESELLER, auth=mca.Auth.PASSWORD(
-            mca.Credentials(username="sandbox", password="sandbox", client_auth=mca.ClientAuth.BASIC)))
+        return mca.ClientOptions(base_url=self.url, reseller_id=RESELLER, credentials=
+            mca.Credentials(username="sandbox", password="sandbox", client_auth=mca.ClientAuth.BASIC))
 
     def open(self) -> Tuple[Recording, List[Any], Any]:
         transport, events = Recording(), []  # type: ignore[var-annotated]
@@ -105,13 +106,13 @@ class Sandbox(unittest.TestCase):
     def test_ensure_with_the_signer_signing(self) -> None:
         org = str(uuid.uuid4())
         _, events, client = self.open()
-        first = client.ensure_accepted(org, body(), mca.EnsureAcceptedOptions(wait=False, poll=FAST))
+        first = client.ensure_accepted(org, body(), mca.EnsureAcceptedOptions(wait=False, **TIMING))
         self.assertIs(first.status, mca.EnsureStatus.PENDING)
         self.assertEqual([event_type(e) for e in events], ["acceptance_checked", "attestation_started"])
         self.assertIsInstance(events[1], mca.FlowEvent.ATTESTATION_STARTED)
         self.assertEqual(events[1].attestation_id, first.attestation_id)
         self.admin("POST", f"/_sandbox/orgs/{org}/sign")
-        done = client.ensure_accepted(org, body(), mca.EnsureAcceptedOptions(wait=True, poll=FAST))
+        done = client.ensure_accepted(org, body(), mca.EnsureAcceptedOptions(wait=True, **TIMING))
         self.assertIs(done.status, mca.EnsureStatus.ACCEPTED)
         self.assertEqual(done.evidence.attestation_id, first.attestation_id)
         self.assertIs(done.evidence.flow, mca.FlowKind.MANUAL)
@@ -143,7 +144,7 @@ class Sandbox(unittest.TestCase):
         port = s.getsockname()[1]
         s.close()
         client = mca.Client(mca.ClientOptions(base_url=f"http://127.0.0.1:{port}", reseller_id=RESELLER,
-                                              auth=mca.Auth.BEARER("t")), sleep=lambda s: None)
+                                              token="t"), sleep=lambda s: None)
         with self.assertRaises(mca.TransportError):
             client.get_acceptance(str(uuid.uuid4()))
 

@@ -1,14 +1,13 @@
 //! Every conversion between the WIT records (`wit/attestation.wit`) and the core's types, in one
-//! place: when the core gains its own flat error view and option records (issue 12), only this
-//! module changes.
+//! place. The option records are the core's member for member: they are copied, and the core
+//! decides every rule (no checks here).
 
 use std::time::{Duration, SystemTime};
 
 use mca_attestation as core;
-use mca_attestation::{McaError as Error, Platform, Timestamp};
+use mca_attestation::{McaError as Error, Timestamp};
 
 use crate::bindings::mca::attestation::types as wit;
-use crate::platform::HostPlatform;
 
 /// Milliseconds of a duration, saturating.
 pub fn millis(d: Duration) -> u64 {
@@ -81,68 +80,51 @@ pub fn error_view(error: &Error, cancelled: bool) -> wit::ErrorView {
 
 // ---------------------------------------------------------------- options
 
-/// Configuration, auth and request timeout from the client options (`config` errors).
-pub fn client_options(
-    o: wit::ClientOptions,
-    binding: &str,
-) -> Result<(core::ClientConfig, core::Auth, Option<Duration>), Error> {
-    let mut config = core::ClientConfig::new(&o.base_url, &o.reseller_id, binding)?;
-    if let Some(url) = o.token_url.as_deref() {
-        config = config.with_token_url(url)?;
-    }
-    config.user_agent_extra = o.user_agent;
-    config.correlation_id = o.correlation_id;
-    let auth = match o.auth {
-        wit::Auth::None => core::Auth::None,
-        wit::Auth::Bearer(token) => core::Auth::Bearer(token),
-        wit::Auth::Password(c) => core::Auth::Password(core::Credentials {
+/// The core's client options, member for member (the core's `Session::from_options` decides).
+pub fn client_options(o: wit::ClientOptions) -> core::ClientOptions {
+    core::ClientOptions {
+        base_url: o.base_url,
+        reseller_id: o.reseller_id,
+        token: o.token,
+        credentials: o.credentials.map(|c| core::Credentials {
             username: c.username,
             password: c.password,
             client_id: c.client_id,
             client_secret: c.client_secret,
-            client_auth: Some(match c.client_auth {
+            client_auth: c.client_auth.map(|a| match a {
                 wit::ClientAuth::Basic => core::ClientAuth::Basic,
                 wit::ClientAuth::Body => core::ClientAuth::Body,
             }),
             scope: c.scope,
         }),
-    };
-    Ok((
-        config,
-        auth,
-        o.request_timeout_ms.map(Duration::from_millis),
-    ))
+        token_url: o.token_url,
+        user_agent: o.user_agent,
+        correlation_id: o.correlation_id,
+        request_timeout_ms: o.request_timeout_ms,
+        retry_max_attempts: o.retry_max_attempts,
+    }
 }
 
-/// Poll options; the deadline counts from the host's `now`.
-pub fn poll_options(o: &wit::PollOptions, platform: &HostPlatform) -> core::PollOptions {
-    let mut poll = core::PollOptions::default();
-    if let Some(ms) = o.initial_interval_ms {
-        poll.initial_interval = Duration::from_millis(ms);
+/// The core's wait options, member for member.
+pub fn wait_options(o: wit::WaitOptions) -> core::WaitOptions {
+    core::WaitOptions {
+        deadline_ms: o.deadline_ms,
+        poll_interval_ms: o.poll_interval_ms,
+        max_poll_interval_ms: o.max_poll_interval_ms,
+        jitter_seed: o.jitter_seed,
     }
-    if let Some(ms) = o.max_interval_ms {
-        poll.max_interval = Duration::from_millis(ms);
-    }
-    if let Some(ms) = o.deadline_ms {
-        poll.deadline = Some(platform.now().add(Duration::from_millis(ms)));
-    }
-    poll.jitter_seed = o.jitter_seed.unwrap_or(0);
-    poll
 }
 
-/// Ensure options (defaults: the core's).
-pub fn ensure_options(o: &wit::EnsureOptions, platform: &HostPlatform) -> core::EnsureOptions {
-    let mut options = core::EnsureOptions {
-        poll: poll_options(&o.poll, platform),
-        ..core::EnsureOptions::default()
-    };
-    if let Some(wait) = o.wait {
-        options.wait = wait;
+/// The core's ensure options, member for member.
+pub fn ensure_options(o: wit::EnsureAcceptedOptions) -> core::EnsureAcceptedOptions {
+    core::EnsureAcceptedOptions {
+        wait: o.wait,
+        confirm_attempts: o.confirm_attempts,
+        deadline_ms: o.deadline_ms,
+        poll_interval_ms: o.poll_interval_ms,
+        max_poll_interval_ms: o.max_poll_interval_ms,
+        jitter_seed: o.jitter_seed,
     }
-    if let Some(n) = o.confirm_attempts {
-        options.confirm_attempts = n;
-    }
-    options
 }
 
 // ---------------------------------------------------------------- host interface

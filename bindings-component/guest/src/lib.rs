@@ -26,9 +26,7 @@ use std::time::Duration;
 
 use bindings::exports::mca::attestation::client_api::{self, Guest, GuestClient};
 use bindings::mca::attestation::types as wit;
-use mca_attestation::{
-    http::DEFAULT_REQUEST_TIMEOUT, validate, McaError as Error, Session, Timestamp,
-};
+use mca_attestation::{validate, McaError as Error, Session, Timestamp};
 
 use crate::platform::{block_on, HostPlatform};
 
@@ -61,12 +59,10 @@ impl Client {
 
 impl GuestClient for Client {
     fn open(options: wit::ClientOptions) -> Result<client_api::Client, wit::ErrorView> {
-        let (config, auth, timeout) = convert::client_options(options, BINDING)
+        let session = Session::from_options(&convert::client_options(options), BINDING)
             .map_err(|e| convert::error_view(&e, false))?;
-        Ok(client_api::Client::new(Client {
-            session: Session::new(config, auth),
-            timeout: timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT),
-        }))
+        let timeout = session.config().request_timeout;
+        Ok(client_api::Client::new(Client { session, timeout }))
     }
 
     fn base_url(&self) -> String {
@@ -132,13 +128,13 @@ impl GuestClient for Client {
     fn wait_for_signature(
         &self,
         org: String,
-        options: wit::PollOptions,
+        options: wit::WaitOptions,
     ) -> Result<wit::WaitOutcome, wit::ErrorView> {
         self.run(
             async |s, p| {
                 let org = convert::org(&org)?;
-                let poll = convert::poll_options(&options, p);
-                s.wait_for_signature(p, &org, poll).await
+                let options = convert::wait_options(options);
+                s.wait_for_signature_with(p, &org, &options).await
             },
             convert::wait_outcome,
         )
@@ -148,13 +144,13 @@ impl GuestClient for Client {
         &self,
         org: String,
         input: wit::StartAttestation,
-        options: wit::EnsureOptions,
+        options: wit::EnsureAcceptedOptions,
     ) -> Result<wit::EnsureOutcome, wit::ErrorView> {
         self.run(
             async |s, p| {
                 let org = convert::org(&org)?;
-                let options = convert::ensure_options(&options, p);
-                s.ensure_accepted(p, &org, convert::start_in(input), options)
+                let options = convert::ensure_options(options);
+                s.ensure_accepted_with(p, &org, convert::start_in(input), &options)
                     .await
             },
             convert::ensure_outcome,

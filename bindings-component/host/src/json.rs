@@ -59,26 +59,34 @@ pub fn csp_in(v: &Value) -> wit::AddCspService {
     }
 }
 
-/// Client options from a vector's `config` and `auth` (flows.json defaults when absent).
+/// Credentials from the vectors' JSON form.
+pub fn credentials(k: &Value) -> wit::Credentials {
+    wit::Credentials {
+        username: text(k, "username"),
+        password: text(k, "password"),
+        client_id: opt(k, "clientId"),
+        client_secret: opt(k, "clientSecret"),
+        client_auth: match k["clientAuth"].as_str() {
+            Some("body") => Some(wit::ClientAuth::Body),
+            Some("basic") => Some(wit::ClientAuth::Basic),
+            _ => None,
+        },
+        scope: opt(k, "scope"),
+    }
+}
+
+/// Client options from a vector's `config` and `auth` (flows.json defaults when absent: a
+/// bearer token `vector-token`). `auth` holds `token` and/or `credentials`, passed as they are.
 pub fn client_options(config: Option<&Value>, auth: Option<&Value>) -> wit::ClientOptions {
     let c = config.cloned().unwrap_or(Value::Null);
-    let auth = match auth {
-        Some(a) if a.get("credentials").is_some() => {
-            let k = &a["credentials"];
-            wit::Auth::Password(wit::Credentials {
-                username: text(k, "username"),
-                password: text(k, "password"),
-                client_id: opt(k, "clientId"),
-                client_secret: opt(k, "clientSecret"),
-                client_auth: match k["clientAuth"].as_str() {
-                    Some("body") => wit::ClientAuth::Body,
-                    _ => wit::ClientAuth::Basic,
-                },
-                scope: opt(k, "scope"),
-            })
-        }
-        Some(a) => wit::Auth::Bearer(a["token"].as_str().unwrap_or("vector-token").to_string()),
-        None => wit::Auth::Bearer("vector-token".into()),
+    let (token, credentials) = match auth {
+        Some(a) => (
+            opt(a, "token"),
+            a.get("credentials")
+                .filter(|k| !k.is_null())
+                .map(credentials),
+        ),
+        None => (Some("vector-token".to_string()), None),
     };
     wit::ClientOptions {
         base_url: c["baseUrl"]
@@ -89,11 +97,15 @@ pub fn client_options(config: Option<&Value>, auth: Option<&Value>) -> wit::Clie
             .as_str()
             .unwrap_or("11111111-1111-4111-8111-111111111111")
             .to_string(),
-        auth,
+        token,
+        credentials,
         token_url: opt(&c, "tokenUrl"),
         user_agent: opt(&c, "userAgentExtra"),
         correlation_id: opt(&c, "correlationId"),
-        request_timeout_ms: None,
+        request_timeout_ms: c["requestTimeoutMs"].as_i64(),
+        retry_max_attempts: c["retryMaxAttempts"]
+            .as_i64()
+            .and_then(|n| i32::try_from(n).ok()),
     }
 }
 

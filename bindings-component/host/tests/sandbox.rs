@@ -116,9 +116,9 @@ fn start_body() -> wit::StartAttestation {
     }))
 }
 
-const FAST: wit::PollOptions = wit::PollOptions {
-    initial_interval_ms: Some(20),
-    max_interval_ms: Some(100),
+const FAST: wit::WaitOptions = wit::WaitOptions {
+    poll_interval_ms: Some(20),
+    max_poll_interval_ms: Some(100),
     deadline_ms: Some(20_000),
     jitter_seed: None,
 };
@@ -245,10 +245,13 @@ fn sandbox_scenarios() {
     let (mut inst, c, host) = client(&rt, &sb.url);
     let (api, store) = inst.api();
     let h = Instance::handle(c);
-    let ensure = |wait| wit::EnsureOptions {
+    let ensure = |wait| wit::EnsureAcceptedOptions {
         wait: Some(wait),
         confirm_attempts: None,
-        poll: FAST,
+        deadline_ms: FAST.deadline_ms,
+        poll_interval_ms: FAST.poll_interval_ms,
+        max_poll_interval_ms: FAST.max_poll_interval_ms,
+        jitter_seed: FAST.jitter_seed,
     };
     let first = api
         .client()

@@ -279,24 +279,11 @@ fn report(what: &str, total: usize, failures: Vec<String>) {
     eprintln!("{total} {what} vectors passed through the component");
 }
 
-/// validation.json `client_options` input as the WIT record; none when it cannot be expressed
-/// (a token and credentials together: the WIT `auth` is one variant).
-fn client_options(input: &Value) -> Option<wit::ClientOptions> {
-    let (token, credentials) = (input.get("token"), input.get("credentials"));
-    if token.is_some() && credentials.is_some() {
-        return None;
-    }
-    let auth = match (token, credentials) {
-        (Some(t), _) => json!({"token": t}),
-        (_, Some(c)) => json!({"credentials": c}),
-        _ => Value::Null,
-    };
-    let mut o = json::client_options(Some(input), (!auth.is_null()).then_some(&auth));
-    if auth.is_null() {
-        o.auth = wit::Auth::None;
-    }
-    o.request_timeout_ms = input["requestTimeoutMs"].as_u64();
-    Some(o)
+/// validation.json `client_options` input as the WIT record, member for member (a token and
+/// credentials together too: the core decides).
+fn client_options(input: &Value) -> wit::ClientOptions {
+    let auth = json!({"token": input.get("token"), "credentials": input.get("credentials")});
+    json::client_options(Some(input), Some(&auth))
 }
 
 #[test]
@@ -305,7 +292,6 @@ fn validation_vectors() {
     let file = load("validation.json");
     let cases = file["cases"].as_array().unwrap();
     let mut failures = Vec::new();
-    let mut inexpressible = Vec::new();
     for case in cases {
         let name = case["name"].as_str().unwrap();
         // A case's `now` is the caller's text: the validators get it as is (text that is not a
@@ -367,25 +353,15 @@ fn validation_vectors() {
                     Err(e) => Err(e),
                 }
             }
-            "client_options" => match client_options(input) {
-                Some(o) => match inst.open(&o).unwrap() {
-                    Ok(client) => {
-                        let (api, store) = inst.api();
-                        Ok(json!(api
-                            .client()
-                            .call_base_url(store, Instance::handle(client))
-                            .unwrap()))
-                    }
-                    Err(e) => Err(e),
-                },
-                None => {
-                    // Not expressible through the WIT: `auth` is a variant (none | bearer |
-                    // password), so a token together with credentials cannot be passed to
-                    // `client.open`; the interface's type rules the combination out. Counted
-                    // and listed, not passed.
-                    inexpressible.push(name.to_string());
-                    continue;
+            "client_options" => match inst.open(&client_options(input)).unwrap() {
+                Ok(client) => {
+                    let (api, store) = inst.api();
+                    Ok(json!(api
+                        .client()
+                        .call_base_url(store, Instance::handle(client))
+                        .unwrap()))
                 }
+                Err(e) => Err(e),
             },
             other => panic!("{name}: unknown kind {other}"),
         };
@@ -408,19 +384,7 @@ fn validation_vectors() {
             failures.push(format!("{name}: {}", problems.join("; ")));
         }
     }
-    assert!(
-        inexpressible
-            .iter()
-            .all(|n| n.starts_with("client_options_")),
-        "only client_options cases may be inexpressible: {inexpressible:?}"
-    );
-    eprintln!(
-        "{} validation vectors not expressible through the WIT (auth is a variant: not both a \
-         token and credentials): {}",
-        inexpressible.len(),
-        inexpressible.join(", ")
-    );
-    report("validation", cases.len() - inexpressible.len(), failures);
+    report("validation", cases.len(), failures);
 }
 
 #[test]
@@ -560,16 +524,19 @@ fn flow_vectors() {
         let org = case.get("org").unwrap_or(&file["org"]).as_str().unwrap();
         let input = json::start_in(case.get("input").unwrap_or(&file["input"]));
         let o = &case["options"];
-        let poll = wit::PollOptions {
-            initial_interval_ms: o["initialIntervalMs"].as_u64(),
-            max_interval_ms: o["maxIntervalMs"].as_u64(),
-            deadline_ms: o["deadlineMs"].as_u64(),
+        let poll = wit::WaitOptions {
+            poll_interval_ms: o["initialIntervalMs"].as_i64(),
+            max_poll_interval_ms: o["maxIntervalMs"].as_i64(),
+            deadline_ms: o["deadlineMs"].as_i64(),
             jitter_seed: Some(0),
         };
-        let options = wit::EnsureOptions {
+        let options = wit::EnsureAcceptedOptions {
             wait: o["wait"].as_bool(),
-            confirm_attempts: o["confirmAttempts"].as_u64().map(|n| n as u32),
-            poll,
+            confirm_attempts: o["confirmAttempts"].as_i64().map(|n| n as i32),
+            deadline_ms: poll.deadline_ms,
+            poll_interval_ms: poll.poll_interval_ms,
+            max_poll_interval_ms: poll.max_poll_interval_ms,
+            jitter_seed: poll.jitter_seed,
         };
         let script = Rc::new(RefCell::new(
             case["script"]

@@ -47,7 +47,7 @@ const body = () => startIn({
   signer: { firstName: 'Ada', lastName: 'Lovelace', emailAddress: 'ada@example.com', phoneNumber: '+46 70 123 45 67' },
   country: 'SE', acceptanceDate: '2026-01-01T10:00:00Z',
 });
-const FAST = { initialIntervalMs: 20n, maxIntervalMs: 100n, deadlineMs: 20000n, jitterSeed: undefined };
+const FAST = { pollIntervalMs: 20n, maxPollIntervalMs: 100n, deadlineMs: 20000n, jitterSeed: undefined };
 
 test('the component imports only the host interface (and its types)', () => {
   const wit = readFileSync(new URL('../gen/world.wit', import.meta.url), 'utf8');
@@ -84,11 +84,11 @@ test('manual flow: start, the signer signs, wait, finalize, accepted', async () 
 test('ensure: pending, then the signer signs and ensure finalizes and confirms', async () => {
   const org = randomUUID();
   const { host, client } = open();
-  const first = client.ensureAccepted(org, body(), { wait: false, poll: FAST });
+  const first = client.ensureAccepted(org, body(), { wait: false, ...FAST });
   assert.equal(first.status, 'pending');
   assert.deepEqual(host.events.map(eventType), ['acceptance_checked', 'attestation_started']);
   await admin('POST', `/_sandbox/orgs/${org}/sign`);
-  const done = toJson(client.ensureAccepted(org, body(), { wait: true, poll: FAST }));
+  const done = toJson(client.ensureAccepted(org, body(), { wait: true, ...FAST }));
   assert.equal(done.status, 'accepted');
   assert.equal(done.evidence.attestationId, first.attestationId);
   assert.equal((await requests(org)).start_attestation, 1);

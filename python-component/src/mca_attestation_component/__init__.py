@@ -1,9 +1,9 @@
 """Cloudmore MCA Partner Attestation API client: the Rust core as one WebAssembly component, run by
 ``wasmtime`` (pure Python: every OS and CPU that wasmtime has a wheel for).
 
->>> from mca_attestation_component import Auth, Client, ClientOptions, StartAttestation, Signer
+>>> from mca_attestation_component import Client, ClientOptions, StartAttestation, Signer
 >>> client = Client(ClientOptions(base_url="https://api.example.com", reseller_id="<reseller guid>",
-...     auth=Auth.BEARER("...")))  # doctest: +SKIP
+...     token="..."))  # doctest: +SKIP
 >>> signer = Signer(first_name="Ada", last_name="Lovelace", email_address="ada@example.com",
 ...     phone_number="+46 70 123 45 67")
 >>> client.ensure_accepted(org, StartAttestation(signer=signer, country="SE",
@@ -43,7 +43,7 @@ from ._transport import (
 
 _TYPES = _loaded().types.classes
 # Every record, enum and variant of the component's WIT, under its public name (Signer,
-# StartAttestation, ErrorView, ErrorKind, FlowEvent, WaitOptions, HttpRequest, Auth, …).
+# StartAttestation, ErrorView, ErrorKind, FlowEvent, WaitOptions, HttpRequest, Credentials, …).
 globals().update(_TYPES)
 
 __version__: str = str(_validator().run(_Call(), "version"))

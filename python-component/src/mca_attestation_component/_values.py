@@ -9,7 +9,7 @@ module makes, once per process:
   ``repr`` that hides personal data and secrets;
 * an ``enum.Enum`` per ``enum`` (``ErrorKind.RATE_LIMITED``, ``AttestationStatus.PENDING_FINALIZATION``);
 * a class per ``variant`` with one subclass per case, as uniffi makes them
-  (``FlowEvent.ATTESTATION_STARTED(link)``, ``Auth.BEARER("token")``, ``RefreshOutcome.STARTED()``):
+  (``FlowEvent.ATTESTATION_STARTED(link)``, ``SendError.TRANSPORT("reset")``, ``RefreshOutcome.STARTED()``):
   the payload is ``.value`` and, when it is a record, its fields read through (``event.attestation_id``);
 
 and, per function, converters between these classes and wasmtime's generic component values
@@ -34,8 +34,7 @@ from wasmtime.component import _types as _t
 
 # WIT names whose public (uniffi) name is not their PascalCase.
 PUBLIC_NAMES: Dict[str, str] = {
-    "poll-options": "WaitOptions",
-    "ensure-options": "EnsureAcceptedOptions",
+    # (none today: the WIT's option records carry the core's names)
 }
 
 # Field names whose string values a ``repr`` never shows (signer data, contacts, secrets).
