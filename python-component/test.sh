@@ -21,10 +21,10 @@ step() { printf -- '-- python-component: %s (%ss)\n' "$*" "$(( $(date +%s) - sta
 step "build the wheel"
 build="$out/build-venv"
 [ -x "$build/bin/python" ] || python3 -m venv "$build"
-"$build/bin/python" -c 'import hatchling' 2>/dev/null || timeout 600 "$build/bin/pip" install -q --disable-pip-version-check 'hatchling>=1.25,<2'
+"$build/bin/python" -c 'import hatchling' 2>/dev/null || timeout 600 "$build/bin/python" -m pip install -q --disable-pip-version-check 'hatchling>=1.25,<2'
 cp "$wasm" "$here/src/mca_attestation_component/mca_attestation.wasm"
 rm -rf "$out/dist"
-timeout 300 "$build/bin/pip" wheel -q --disable-pip-version-check --no-deps --no-build-isolation -w "$out/dist" "$here"
+timeout 300 "$build/bin/python" -m pip wheel -q --disable-pip-version-check --no-deps --no-build-isolation -w "$out/dist" "$here"
 whl=("$out"/dist/*.whl)
 [ "${#whl[@]}" = 1 ] || { echo "python-component: expected one wheel, got ${whl[*]}" >&2; exit 1; }
 case "$(basename "${whl[0]}")" in
@@ -35,9 +35,10 @@ esac
 if [ "${MCA_BUILD_ONLY:-0}" = 1 ]; then
   # bench/run.sh: install the wheel into MCA_PY_VENV (next to the uniffi wheel); no tests.
   : "${MCA_PY_VENV:?MCA_BUILD_ONLY=1 needs MCA_PY_VENV}"
-  "$MCA_PY_VENV/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps "${whl[0]}"
+  # `python -m pip`, not `bin/pip`: a venv copied from another checkout keeps that path in its scripts.
+  "$MCA_PY_VENV/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "${whl[0]}"
   "$MCA_PY_VENV/bin/python" -c 'import wasmtime' 2>/dev/null \
-    || timeout 600 "$MCA_PY_VENV/bin/pip" install -q --disable-pip-version-check 'wasmtime>=50,<51'
+    || timeout 600 "$MCA_PY_VENV/bin/python" -m pip install -q --disable-pip-version-check 'wasmtime>=50,<51'
   step "installed into $MCA_PY_VENV (MCA_BUILD_ONLY=1: no tests)"
   exit 0
 fi
@@ -47,8 +48,8 @@ step "install into a fresh venv (wasmtime from PyPI)"
 venv="$out/fresh-venv"
 rm -rf "$venv"
 python3 -m venv "$venv"
-timeout 600 "$venv/bin/pip" install -q --disable-pip-version-check "${whl[0]}"
-"$venv/bin/pip" list --disable-pip-version-check 2>/dev/null | grep -iE '^(wasmtime|mca-attestation-component) '
+timeout 600 "$venv/bin/python" -m pip install -q --disable-pip-version-check "${whl[0]}"
+"$venv/bin/python" -m pip list --disable-pip-version-check 2>/dev/null | grep -iE '^(wasmtime|mca-attestation-component) '
 
 step "tests: vectors, sandbox scenarios, surface"
 (cd "$here/tests" && timeout 600 "$venv/bin/python" -m unittest -v test_surface test_vectors test_sandbox 2>&1)
