@@ -47,13 +47,6 @@ if [ -d "$here/node" ]; then
     && node --test test/)
 fi
 
-step "python host (wasmtime from PyPI)"
-if [ -d "$here/python" ]; then
-  venv="$CARGO_TARGET_DIR/component-venv"
-  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-  "$venv/bin/python" -c 'import wasmtime' 2>/dev/null || timeout 600 "$venv/bin/python" -m pip install -q 'wasmtime>=50,<51'
-  (cd "$here/python" && "$venv/bin/python" -m unittest -v 2>&1)
-fi
-step "the pure-Python package on this component (python-component/test.sh: wheel, fresh venv, vectors, scenarios)"
+step "python host: the pure-Python package on this component (python-component/test.sh: wheel, fresh venv, vectors, scenarios)"
 bash "$root/python-component/test.sh"
 step "done"
