@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Cross-builds the native library of the Kotlin jar for the platforms other than this machine's and
-# puts each at its JNA resource path under kotlin/target/native-resources/ (packed into the jar by
-# `mvn package`; kotlin/test.sh adds linux-x86-64):
-#   linux-aarch64/libmca_uniffi.so   aarch64-unknown-linux-gnu, linked by zig (ziglang from PyPI),
-#                                    glibc 2.17 symbols at most (the manylinux2014 baseline)
+# Builds the release native libraries of the Kotlin jar and puts each at its JNA resource path under
+# kotlin/target/native-resources/ (packed into the jar by `mvn package`):
+#   linux-x86-64/libmca_uniffi.so    x86_64-unknown-linux-gnu and
+#   linux-aarch64/libmca_uniffi.so   aarch64-unknown-linux-gnu, both linked by zig (ziglang from
+#                                    PyPI) against glibc 2.17 symbols at most (the manylinux2014
+#                                    baseline, as the wheels), debug info stripped
 #   win32-x86-64/mca_uniffi.dll      x86_64-pc-windows-gnu, linked by mingw-w64 (Debian)
 # Installs what is missing (rustup targets, gcc-mingw-w64-x86-64, ziglang and maturin in $MCA_PY_VENV).
 # Idempotent: cargo rebuilds only on changes, and a file is copied only when it differs.
@@ -30,10 +31,17 @@ fi
 { "$venv/bin/python" -c 'import ziglang' 2>/dev/null && [[ -x "$venv/bin/maturin" ]]; } \
   || "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$ZIG_PIN" "$MATURIN_PIN"
 
-# zig as the aarch64 linker (see bindings-uniffi/zig-linker.sh; the same one python/dist.sh uses).
-zig=$(bash "$root/bindings-uniffi/zig-linker.sh" aarch64-linux-gnu.2.17 "$venv" "$target/zig-cc")
+# zig as the Linux linker (see bindings-uniffi/zig-linker.sh; the same ones python/dist.sh uses, so
+# the x86_64 library is the one of the x86_64 wheel and is built once).
+x86=$(bash "$root/bindings-uniffi/zig-linker.sh" x86_64-linux-gnu.2.17 "$venv" "$target/zig-cc")
+arm=$(bash "$root/bindings-uniffi/zig-linker.sh" aarch64-linux-gnu.2.17 "$venv" "$target/zig-cc")
 
-CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER="$zig" CC_aarch64_unknown_linux_gnu="$zig" \
+# zig links the x86_64 target through its rustflags, not CARGO_TARGET_X86_64_…_LINKER: that would
+# also apply to the host's build scripts and proc macros (the same triple), and cargo would rebuild
+# them here and again in kotlin/test.sh on every run. Rustflags skip host units under --target.
+CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS="-Clinker=$x86" \
+  cargo build --release -q -p bindings-uniffi --lib --no-default-features --target x86_64-unknown-linux-gnu
+CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER="$arm" CC_aarch64_unknown_linux_gnu="$arm" \
   cargo build --release -q -p bindings-uniffi --lib --no-default-features --target aarch64-unknown-linux-gnu
 CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
   cargo build --release -q -p bindings-uniffi --lib --no-default-features --target x86_64-pc-windows-gnu
@@ -43,6 +51,7 @@ place() { # built file, JNA resource directory
   mkdir -p "$dir"
   cmp -s "$1" "$dir/$(basename "$1")" || cp "$1" "$dir/"
 }
+place "$target/x86_64-unknown-linux-gnu/release/libmca_uniffi.so" linux-x86-64
 place "$target/aarch64-unknown-linux-gnu/release/libmca_uniffi.so" linux-aarch64
 place "$target/x86_64-pc-windows-gnu/release/mca_uniffi.dll" win32-x86-64
 echo "kotlin/cross.sh: $(cd "$here/target/native-resources" && ls -1 */* | tr '\n' ' ')"

@@ -46,6 +46,18 @@ else:
 PY
 }
 max_glibc() { readelf -V -W "$1" | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -1; }
+# An ELF library shipped to users: glibc 2.17 symbols at most (manylinux2014), no DWARF sections
+# (zig-linker.sh strips them; 6 MB rather than 1.9 MB otherwise), and the uniffi symbol table kept.
+check_elf() { # file, label
+  local glibc
+  glibc=$(max_glibc "$1")
+  [[ "$(printf '%s\n2.17\n' "$glibc" | sort -V | tail -1)" == 2.17 ]] \
+    || fail "$2: needs GLIBC_$glibc, above manylinux2014's 2.17"
+  local sections symbols # (read whole: `readelf | grep -q` fails under pipefail when grep quits early)
+  sections=$(readelf -S -W "$1") symbols=$(readelf -s -W "$1")
+  ! grep -q ' \.debug_' <<<"$sections" || fail "$2: carries debug info (not stripped)"
+  grep -q 'UNIFFI_META' <<<"$symbols" || fail "$2: has no uniffi metadata symbols"
+}
 
 # --- Python
 dist="$CARGO_TARGET_DIR/dist-python"
@@ -61,9 +73,8 @@ for arch in x86_64 aarch64; do
   so=$(find "$tmp/$arch" -name '*.so')
   [[ $(wc -l <<<"$so") == 1 && -n "$so" ]] || fail "$(basename "$whl"): expected one native library"
   [[ "$(machine "$so")" == "elf-$arch" ]] || fail "$(basename "$whl"): library is $(machine "$so"), not $arch"
+  check_elf "$so" "$(basename "$whl")"
   glibc=$(max_glibc "$so")
-  [[ "$(printf '%s\n2.17\n' "$glibc" | sort -V | tail -1)" == 2.17 ]] \
-    || fail "$(basename "$whl"): needs GLIBC_$glibc, above manylinux2014's 2.17"
   echo "wheel $(basename "$whl") $(stat -c %s "$whl") bytes; tags: $tags; $(machine "$so"); max GLIBC_$glibc"
 done
 sdists=("$dist"/mca_attestation-*.tar.gz)
@@ -87,7 +98,10 @@ for entry in linux-x86-64/libmca_uniffi.so:elf-x86_64 linux-aarch64/libmca_uniff
   got=$(machine "$tmp/jar/$path")
   [[ "$got" == "$want" ]] || fail "$jar: $path is $got, not $want"
   extra=""
-  [[ "$want" == elf-* ]] && extra="; max GLIBC_$(max_glibc "$tmp/jar/$path")"
+  if [[ "$want" == elf-* ]]; then
+    check_elf "$tmp/jar/$path" "$jar: $path"
+    extra="; max GLIBC_$(max_glibc "$tmp/jar/$path")"
+  fi
   echo "jar $path $(stat -c %s "$tmp/jar/$path") bytes: $(file -b "$tmp/jar/$path" | cut -d, -f1-2)$extra"
 done
 sources="kotlin/target/mca-attestation-$version-sources.jar"
