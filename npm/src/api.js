@@ -220,10 +220,14 @@ async function boundedText(response, limit, controller) {
     return text;
   }
   // A declared length within the cap and no content coding: the body is at most `declared` bytes
-  // (fetch fails a body longer than its Content-Length), so the platform reads it in one go.
+  // (fetch fails a body longer than its Content-Length), so the platform reads it in one go. A
+  // caller's fetch may not hold to its header: a text longer than the cap in UTF-16 units is longer
+  // in UTF-8 bytes too, and is refused (the only excess that gets through is 3 bytes per unit).
   const coding = headers?.get?.('content-encoding');
   if (Number.isFinite(declared) && (!coding || coding === 'identity') && typeof response.text === 'function') {
-    return response.text();
+    const text = await response.text();
+    if (text.length > limit) throw tooLarge();
+    return text;
   }
   const reader = body.getReader();
   const decoder = new TextDecoder();

@@ -92,6 +92,30 @@ test('oversized_body_is_a_transport_error', async () => {
   assertTransport(await rejection(() => client().getAcceptance(newOrg())));
 });
 
+// JS only: the one-read path trusts a declared Content-Length within the cap; a caller's fetch
+// whose body is longer than its header is still held to the cap.
+test('custom_fetch_body_longer_than_its_content_length_is_capped', async () => {
+  const huge = '{"x":"' + 'a'.repeat(8 * 1024 * 1024) + '"}';
+  const fetch = async (url) => {
+    if (String(url).includes('token')) {
+      return new Response(JSON.stringify({ access_token: 't', token_type: 'Bearer', expires_in: 3600 }), {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      });
+    }
+    // A Response-like object: a stream, a small declared length, and a text far over the cap.
+    return {
+      status: 200,
+      type: 'basic',
+      headers: new Headers({ 'content-type': 'application/json', 'content-length': '2' }),
+      body: new Response(huge).body,
+      text: async () => huge,
+    };
+  };
+  const e = assertTransport(await rejection(() => client({ baseUrl: 'https://api.example.com', fetch }).getAcceptance(newOrg())));
+  assert.match(e.message, /response body exceeds 4194304 bytes/);
+});
+
 test('stalled_body_times_out', async () => {
   await sandbox.admin('/_sandbox/reset');
   const org = newOrg();
