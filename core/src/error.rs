@@ -139,6 +139,39 @@ fn summarize(violations: &[Violation]) -> String {
 }
 
 impl McaError {
+    /// The error with `f` applied to every text it took from a response (the problem's members, a
+    /// decode error's message and excerpt), for redaction. Other kinds are returned as they are.
+    pub(crate) fn map_response_text(self, f: impl Fn(&str) -> String) -> McaError {
+        match self {
+            McaError::Api { problem } => McaError::Api {
+                problem: problem.map_text(f),
+            },
+            McaError::Unauthorized { problem } => McaError::Unauthorized {
+                problem: problem.map_text(f),
+            },
+            McaError::Forbidden { problem } => McaError::Forbidden {
+                problem: problem.map_text(f),
+            },
+            McaError::RateLimited {
+                retry_after,
+                problem,
+            } => McaError::RateLimited {
+                retry_after,
+                problem: problem.map_text(f),
+            },
+            McaError::Decode {
+                status,
+                message,
+                body_excerpt,
+            } => McaError::Decode {
+                status,
+                message: f(&message),
+                body_excerpt: f(&body_excerpt),
+            },
+            other => other,
+        }
+    }
+
     /// The stable kind string: `invalid`, `api`, `unauthorized`, `forbidden`, `rate_limited`,
     /// `transport`, `decode`, `deadline`, `config` or `cancelled`.
     pub fn kind(&self) -> &'static str {

@@ -54,6 +54,73 @@ pub(crate) fn decode_error(resp: &HttpResponse, message: impl Into<String>) -> M
     }
 }
 
+/// Personal values shorter than this are left in error text: a one-letter name would eat words.
+const PERSONAL_MIN_CHARS: usize = 2;
+
+/// What people gave in a request body (signer, contact), as given, as sent (trimmed, phone in its
+/// compact form) and JSON-escaped: taken out of the text of an error answering that request, as
+/// servers echo rejected values ("The value 'ada@example.com' is not valid for EmailAddress").
+#[derive(Default)]
+struct PersonalValues(Vec<String>);
+
+impl PersonalValues {
+    fn add(&mut self, value: &str) {
+        let trimmed = value.trim();
+        let escaped = serde_json::to_string(trimmed).unwrap_or_default();
+        let escaped = escaped
+            .strip_prefix('"')
+            .and_then(|e| e.strip_suffix('"'))
+            .unwrap_or_default();
+        for form in [value, trimmed, escaped] {
+            if form.chars().count() >= PERSONAL_MIN_CHARS && !self.0.iter().any(|v| v == form) {
+                self.0.push(form.to_string());
+            }
+        }
+    }
+
+    fn add_phone(&mut self, value: &str) {
+        self.add(value);
+        if let Some(compact) = validate::normalize_phone(value) {
+            self.add(&compact);
+        }
+    }
+
+    fn add_signer(&mut self, signer: &Signer) {
+        self.add(&signer.first_name);
+        self.add(&signer.last_name);
+        self.add(&signer.email_address);
+        self.add_phone(&signer.phone_number);
+    }
+
+    /// The error `parse` makes of `resp`, without these values: they are removed from the body
+    /// before it is read (so no excerpt or truncation keeps a part of one) and from the error's
+    /// text after (a value the body held JSON- or otherwise escaped). Longest first: a full name
+    /// before a part of it.
+    fn error_from<T>(
+        mut self,
+        resp: &HttpResponse,
+        parse: impl FnOnce(&HttpResponse) -> Result<T, McaError>,
+    ) -> McaError {
+        self.0.sort_by_key(|v| std::cmp::Reverse(v.chars().count()));
+        let values: Vec<&str> = self.0.iter().map(String::as_str).collect();
+        let scrubbed = HttpResponse {
+            status: resp.status,
+            headers: resp.headers.clone(),
+            body: redact::scrub_values(&resp.body, &values),
+        };
+        let error = match parse(&scrubbed) {
+            Err(e) => e,
+            // Only a value's removal made the body readable: still an error, without its excerpt.
+            Ok(_) => McaError::Decode {
+                status: resp.status,
+                message: "unreadable response".into(),
+                body_excerpt: String::new(),
+            },
+        };
+        error.map_response_text(|text| redact::scrub_values(text, &values))
+    }
+}
+
 fn json_object(resp: &HttpResponse) -> Result<Map<String, Value>, McaError> {
     match serde_json::from_str::<Value>(resp.body.trim()) {
         Ok(Value::Object(map)) => Ok(map),
@@ -86,6 +153,20 @@ impl Operation for StartAttestationOp {
         ))
     }
     fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<AttestationStarted, McaError> {
+        self.parse_response(resp, now).map_err(|_| {
+            let mut personal = PersonalValues::default();
+            personal.add_signer(&self.input.signer);
+            personal.error_from(resp, |r| self.parse_response(r, now))
+        })
+    }
+}
+
+impl StartAttestationOp {
+    fn parse_response(
+        &self,
+        resp: &HttpResponse,
+        now: Timestamp,
+    ) -> Result<AttestationStarted, McaError> {
         if !resp.is_success() {
             return Err(error_from_response(resp, now));
         }
@@ -356,7 +437,17 @@ impl Operation for AddCspServiceOp {
     }
     fn parse(&self, resp: &HttpResponse, now: Timestamp) -> Result<CspServiceAdded, McaError> {
         if !resp.is_success() {
-            return Err(error_from_response(resp, now));
+            let input = &self.input;
+            let mut personal = PersonalValues::default();
+            personal.add(&input.contact_email);
+            for name in [&input.contact_first_name, &input.contact_last_name] {
+                personal.add(name.as_deref().unwrap_or_default());
+            }
+            personal.add_phone(input.contact_phone.as_deref().unwrap_or_default());
+            if let Some(pa) = &input.partner_attestation {
+                personal.add_signer(&pa.signer);
+            }
+            return Err(personal.error_from(resp, |r| Err::<(), _>(error_from_response(r, now))));
         }
         let evidence = self.input.partner_attestation.as_ref().map(|pa| {
             let language = pa

@@ -909,6 +909,60 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(cases(256))]
+
+    #[test]
+    fn start_errors_never_carry_signer_data(
+        first in "[A-Z][a-z]{1,10}",
+        last in "[A-Z][a-z]{3,10}",
+        email in "[a-z]{1,8}@[a-z]{5,8}\\.com",
+        phone in "\\+46[0-9]{9}",
+        spaced in any::<bool>(),
+        status in prop_oneof![Just(200u16), Just(400), Just(409), Just(422), Just(500), Just(502)],
+        shape in 0u8..5,
+        filler in "[a-z ]{0,40}",
+    ) {
+        // The phone as the caller typed it (spaced) or compact; the server echoes the compact form.
+        let typed_phone = if spaced {
+            format!("{} {} {}", &phone[..3], &phone[3..6], &phone[6..])
+        } else {
+            phone.clone()
+        };
+        let input = StartAttestation {
+            signer: Signer::new(first.clone(), last.clone(), email.clone(), typed_phone),
+            ..valid_start()
+        };
+        let echo = format!("{filler}{first} {last} <{email}> {phone}{filler}");
+        let body = match shape {
+            // A problem with the values in every text member.
+            0 => json!({"title": echo, "detail": echo, "status": status, "code": echo,
+                        "errors": {"Signer.EmailAddress": [format!("The value '{email}' is not valid.")]},
+                        "instance": echo, "traceId": echo, "extra": echo}).to_string(),
+            // ASP.NET model state.
+            1 => json!({"Signer.FirstName": [echo], "Signer.PhoneNumber": [format!("'{phone}' bad")]}).to_string(),
+            // An HTML page, cut at a random place by the excerpt or not.
+            2 => format!("<html><head><title>{echo}</title></head><body><p>{}</p></body></html>", echo.repeat(40)),
+            // Plain text, long enough to be cut.
+            3 => echo.repeat(60),
+            // A legacy error list.
+            _ => json!([{"errorCode": "E1", "errorName": echo, "errorMessage": echo}]).to_string(),
+        };
+        let resp = HttpResponse::new(status, Vec::new(), body.clone());
+        let op = StartAttestationOp { org: org(), input };
+        if let Err(err) = op.parse(&resp, now()) {
+            let view = serde_json::to_string(&mca_attestation::ErrorView::from(&err)).unwrap();
+            let text = format!("{err} {err:?} {view}");
+            for value in [&last, &email, &phone] {
+                prop_assert!(!text.contains(value.as_str()), "{} in {} (body {})", value, text, body);
+            }
+            // A short first name is removed as a word (it may occur inside other words).
+            let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).collect();
+            prop_assert!(!words.contains(&first.as_str()), "{} in {}", first, text);
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Hostile sizes: parsing stays linear
 // ---------------------------------------------------------------------------------------------
