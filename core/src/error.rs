@@ -141,7 +141,7 @@ fn summarize(violations: &[Violation]) -> String {
 impl McaError {
     /// The error with `f` applied to every text it took from a response (the problem's members, a
     /// decode error's message and excerpt), for redaction. Other kinds are returned as they are.
-    pub(crate) fn map_response_text(self, f: impl Fn(&str) -> String) -> McaError {
+    pub(crate) fn map_response_text(self, f: &dyn Fn(&str) -> String) -> McaError {
         match self {
             McaError::Api { problem } => McaError::Api {
                 problem: problem.map_text(f),

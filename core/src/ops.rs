@@ -60,6 +60,7 @@ const PERSONAL_MIN_CHARS: usize = 2;
 /// What people gave in a request body (signer, contact), as given, as sent (trimmed, phone in its
 /// compact form) and JSON-escaped: taken out of the text of an error answering that request, as
 /// servers echo rejected values ("The value 'ada@example.com' is not valid for EmailAddress").
+/// Kept longest first, so a full value goes before a part of it.
 #[derive(Default)]
 struct PersonalValues(Vec<String>);
 
@@ -72,8 +73,10 @@ impl PersonalValues {
             .and_then(|e| e.strip_suffix('"'))
             .unwrap_or_default();
         for form in [value, trimmed, escaped] {
-            if form.chars().count() >= PERSONAL_MIN_CHARS && !self.0.iter().any(|v| v == form) {
-                self.0.push(form.to_string());
+            let chars = form.chars().count();
+            if chars >= PERSONAL_MIN_CHARS && !self.0.iter().any(|v| v == form) {
+                let at = self.0.iter().position(|v| v.chars().count() < chars);
+                self.0.insert(at.unwrap_or(self.0.len()), form.to_string());
             }
         }
     }
@@ -92,32 +95,28 @@ impl PersonalValues {
         self.add_phone(&signer.phone_number);
     }
 
-    /// The error `parse` makes of `resp`, without these values: they are removed from the body
-    /// before it is read (so no excerpt or truncation keeps a part of one) and from the error's
-    /// text after (a value the body held JSON- or otherwise escaped). Longest first: a full name
-    /// before a part of it.
-    fn error_from<T>(
-        mut self,
+    /// The error `parse` makes of `resp` (`None`: none), without these values: they are removed
+    /// from the body before it is read (so no excerpt or truncation keeps a part of one) and from
+    /// the error's text after (a value the body held escaped).
+    fn error_from(
+        &self,
         resp: &HttpResponse,
-        parse: impl FnOnce(&HttpResponse) -> Result<T, McaError>,
+        parse: &dyn Fn(&HttpResponse) -> Option<McaError>,
     ) -> McaError {
-        self.0.sort_by_key(|v| std::cmp::Reverse(v.chars().count()));
         let values: Vec<&str> = self.0.iter().map(String::as_str).collect();
+        let scrub = |text: &str| redact::scrub_values(text, &values);
         let scrubbed = HttpResponse {
             status: resp.status,
             headers: resp.headers.clone(),
-            body: redact::scrub_values(&resp.body, &values),
+            body: scrub(&resp.body),
         };
-        let error = match parse(&scrubbed) {
-            Err(e) => e,
-            // Only a value's removal made the body readable: still an error, without its excerpt.
-            Ok(_) => McaError::Decode {
-                status: resp.status,
-                message: "unreadable response".into(),
-                body_excerpt: String::new(),
-            },
-        };
-        error.map_response_text(|text| redact::scrub_values(text, &values))
+        // `None`: only a value's removal made the body readable; still an error, without excerpt.
+        let error = parse(&scrubbed).unwrap_or_else(|| McaError::Decode {
+            status: resp.status,
+            message: "unreadable response".into(),
+            body_excerpt: String::new(),
+        });
+        error.map_response_text(&scrub)
     }
 }
 
@@ -156,7 +155,7 @@ impl Operation for StartAttestationOp {
         self.parse_response(resp, now).map_err(|_| {
             let mut personal = PersonalValues::default();
             personal.add_signer(&self.input.signer);
-            personal.error_from(resp, |r| self.parse_response(r, now))
+            personal.error_from(resp, &|r| self.parse_response(r, now).err())
         })
     }
 }
@@ -447,7 +446,7 @@ impl Operation for AddCspServiceOp {
             if let Some(pa) = &input.partner_attestation {
                 personal.add_signer(&pa.signer);
             }
-            return Err(personal.error_from(resp, |r| Err::<(), _>(error_from_response(r, now))));
+            return Err(personal.error_from(resp, &|r| Some(error_from_response(r, now))));
         }
         let evidence = self.input.partner_attestation.as_ref().map(|pa| {
             let language = pa
