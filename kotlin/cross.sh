@@ -31,8 +31,8 @@ fi
 { "$venv/bin/python" -c 'import ziglang' 2>/dev/null && [[ -x "$venv/bin/maturin" ]]; } \
   || "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$ZIG_PIN" "$MATURIN_PIN"
 
-# zig as the Linux linker (see bindings-uniffi/zig-linker.sh; the same ones python/dist.sh uses, so
-# the x86_64 library is the one of the x86_64 wheel and is built once).
+# zig as the Linux linker (see bindings-uniffi/zig-linker.sh; the same wrappers python/dist.sh uses,
+# so the libraries match the wheels' targets; maturin builds its own copy of each).
 x86=$(bash "$root/bindings-uniffi/zig-linker.sh" x86_64-linux-gnu.2.17 "$venv" "$target/zig-cc")
 arm=$(bash "$root/bindings-uniffi/zig-linker.sh" aarch64-linux-gnu.2.17 "$venv" "$target/zig-cc")
 
